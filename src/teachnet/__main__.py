@@ -1,0 +1,3 @@
+from teachnet.cli import main
+
+main()

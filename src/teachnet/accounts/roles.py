@@ -1,0 +1,91 @@
+"""Roles (ORG-3) and the permissions each grants within its scope.
+
+A role is never global: it is held within a region or an organization, optionally for one project. The
+permission layer (permissions.py) turns these tables into querysets and yes/no answers.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROJECT_OFFICE = "project_office", _("项目办")
+    PROVINCE_LEAD = "province_lead", _("省级项目负责人")
+    CITY_LEAD = "city_lead", _("地市项目负责人")
+    COUNTY_ADMIN = "county_admin", _("区县工作站管理员")
+    SCHOOL_ADMIN = "school_admin", _("学校培训管理员")
+    PROVIDER_ADMIN = "provider_admin", _("培训机构管理员")
+    CHIEF_EXPERT = "chief_expert", _("首席专家")
+    SUBJECT_EXPERT = "subject_expert", _("学科专家")
+    TUTOR = "tutor", _("班级辅导教师")
+    BACKBONE_TRAINER = "backbone_trainer", _("骨干培训者")
+    LEARNER = "learner", _("参训学员")
+    SECRETARIAT = "secretariat", _("联盟秘书处")
+    COMMITTEE_MEMBER = "committee_member", _("委员会委员")
+    UNIVERSITY_ADMIN = "university_admin", _("高校管理员")
+
+
+class Perm(StrEnum):
+    REGION_VIEW = "region.view"
+    ORG_VIEW = "org.view"
+    ORG_MANAGE = "org.manage"
+    USER_VIEW = "user.view"
+    USER_VIEW_PII = "user.view_pii"  # unmasked ID-card and phone numbers
+    USER_MANAGE = "user.manage"
+    ROLE_VIEW = "role.view"
+    ROLE_ASSIGN = "role.assign"
+    ACCOUNT_ISSUE = "account.issue"  # create accounts, export activation codes
+    PROJECT_VIEW = "project.view"
+
+
+# Bureaus hold every permission; what separates the project office from a county is the scope.
+_ALL = frozenset(Perm)
+_READ = frozenset({Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.PROJECT_VIEW})
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.PROJECT_OFFICE: _ALL,
+    Role.PROVINCE_LEAD: _ALL,
+    Role.CITY_LEAD: _ALL,
+    Role.COUNTY_ADMIN: _ALL,
+    Role.SCHOOL_ADMIN: _READ | {Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.ROLE_VIEW},
+    Role.PROVIDER_ADMIN: _READ | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN},
+    Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW},
+    Role.SUBJECT_EXPERT: _READ,
+    Role.TUTOR: _READ,
+    Role.BACKBONE_TRAINER: _READ,
+    Role.LEARNER: frozenset({Perm.PROJECT_VIEW}),
+    Role.SECRETARIAT: _READ | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN},
+    Role.COMMITTEE_MEMBER: _READ,
+    Role.UNIVERSITY_ADMIN: _READ
+    | {
+        Perm.ORG_MANAGE,
+        Perm.USER_VIEW,
+        Perm.USER_VIEW_PII,
+        Perm.USER_MANAGE,
+        Perm.ROLE_VIEW,
+        Perm.ROLE_ASSIGN,
+        Perm.ACCOUNT_ISSUE,
+    },
+}
+
+# Which roles a holder may grant, inside their own scope. Nobody grants a role above their own.
+ASSIGNABLE: dict[str, frozenset[str]] = {
+    Role.PROJECT_OFFICE: frozenset(Role.values),
+    Role.PROVINCE_LEAD: frozenset(
+        {
+            Role.CITY_LEAD,
+            Role.COUNTY_ADMIN,
+            Role.SCHOOL_ADMIN,
+            Role.TUTOR,
+            Role.BACKBONE_TRAINER,
+            Role.LEARNER,
+        }
+    ),
+    Role.CITY_LEAD: frozenset({Role.COUNTY_ADMIN, Role.SCHOOL_ADMIN, Role.LEARNER}),
+    Role.COUNTY_ADMIN: frozenset({Role.SCHOOL_ADMIN, Role.LEARNER}),
+    Role.PROVIDER_ADMIN: frozenset({Role.CHIEF_EXPERT, Role.SUBJECT_EXPERT, Role.TUTOR}),
+    Role.SECRETARIAT: frozenset({Role.COMMITTEE_MEMBER, Role.UNIVERSITY_ADMIN}),
+    Role.UNIVERSITY_ADMIN: frozenset({Role.SUBJECT_EXPERT, Role.TUTOR, Role.LEARNER}),
+}

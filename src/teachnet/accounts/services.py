@@ -1,0 +1,385 @@
+"""Writes of the accounts app: people, role assignments, activation codes, SMS challenges (ORG-3, ORG-4).
+
+Bulk issuing never hashes a password: a new account gets an unusable password and a one-time activation
+code (80 random bits, only the SHA-256 digest stored). The person chooses their password when activating,
+after proving their phone number by SMS. No account ever has a default or guessable password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teachnet.core import protect
+from teachnet.core.identity import id_gender, validate_id_card, validate_mobile
+from teachnet.core.services import audit_record
+from teachnet.orgs.models import Organization, Region
+from teachnet.training.models import Project
+
+from .models import ActivationCode, RoleAssignment, SmsChallenge, User
+from .permissions import forget_grants, may_assign
+from .sms import sms_send
+
+# Crockford's base32 without I, L, O, U: nothing to confuse when a code is read out or typed.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 16 × 5 = 80 bits
+SMS_MAX_ATTEMPTS = 5
+SMS_MIN_INTERVAL = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    real_name: str
+    phone: str
+    id_card: str = ""
+    email: str = ""
+    organization_id: int | None = None
+    region_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    user: User
+    code: str
+    expires_at: dt.datetime
+
+
+# --- Codes ------------------------------------------------------------------------------------------------
+
+
+def code_generate() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_format(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def code_normalize(typed: str) -> str:
+    text = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256(code_normalize(code).encode()).hexdigest()
+
+
+# --- People -----------------------------------------------------------------------------------------------
+
+
+def _new_username() -> str:
+    return "t" + secrets.token_hex(6)
+
+
+def _validated(person: NewPerson) -> tuple[str, str]:
+    phone = validate_mobile(person.phone)
+    id_card = validate_id_card(person.id_card) if person.id_card else ""
+    return phone, id_card
+
+
+@transaction.atomic
+def user_create(
+    *,
+    real_name: str,
+    phone: str,
+    id_card: str = "",
+    email: str = "",
+    username: str = "",
+    organization: Organization | None = None,
+    region: Region | None = None,
+    password: str | None = None,
+) -> User:
+    person = NewPerson(real_name=real_name, phone=phone, id_card=id_card, email=email)
+    phone, id_card = _validated(person)
+    if User.objects.filter(phone_hash=protect.blind_index("phone", phone)).exists():
+        raise ValidationError({"phone": _("该手机号码已被其他账号使用。")})
+    if id_card and User.objects.filter(id_card_hash=protect.blind_index("id_card", id_card)).exists():
+        raise ValidationError({"id_card": _("该身份证号已有账号。")})
+    user = User(
+        username=username or _new_username(),
+        real_name=real_name.strip(),
+        email=email.strip(),
+        organization=organization,
+        region=region,
+        gender=id_gender(id_card) if id_card else "",
+    )
+    user.set_phone(phone)
+    user.set_id_card(id_card)
+    user.password = make_password(password) if password else make_password(None)
+    if password:
+        validate_password(password, user)
+        user.activated_at = timezone.now()
+    user.save()
+    return user
+
+
+def accounts_issue(*, people: Sequence[NewPerson], issued_by: User | None) -> list[IssuedCode]:
+    """Create accounts in bulk, each with a one-time activation code and no usable password.
+
+    Every person is validated first; one bad row stops the whole batch before anything is written.
+    """
+    rows = []
+    errors: dict[str, list[str]] = {}
+    for index, person in enumerate(people, start=1):
+        try:
+            rows.append((person, *_validated(person)))
+        except ValidationError as exc:
+            errors[f"{index}: {person.real_name}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    users = []
+    for person, phone, id_card in rows:
+        user = User(
+            username=_new_username(),
+            real_name=person.real_name.strip(),
+            email=person.email.strip(),
+            organization_id=person.organization_id,
+            region_id=person.region_id,
+            gender=id_gender(id_card) if id_card else "",
+            password=make_password(None),
+        )
+        user.set_phone(phone)
+        user.set_id_card(id_card)
+        users.append(user)
+    with transaction.atomic():
+        try:
+            User.objects.bulk_create(users, batch_size=1000)
+        except IntegrityError as exc:
+            raise ValidationError(_("有手机号码或身份证号已被其他账号使用，未创建任何账号。")) from exc
+        if not users or users[0].pk is None:  # backends without RETURNING on bulk insert
+            by_name = dict(
+                User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk")
+            )
+            for u in users:
+                u.pk = u.id = by_name[u.username]
+        issued = activation_codes_issue(users=users, issued_by=issued_by)
+    return issued
+
+
+def activation_codes_issue(*, users: Iterable[User], issued_by: User | None) -> list[IssuedCode]:
+    """Give each user a fresh code; any code they had before stops working.
+
+    The codes exist in plain text only in the return value: the caller hands them out at once (an export)
+    and the platform keeps only their digests.
+    """
+    users = list(users)
+    now = timezone.now()
+    expires = now + dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
+    issued = [IssuedCode(user=u, code=code_generate(), expires_at=expires) for u in users]
+    with transaction.atomic():
+        ids = [u.pk for u in users]
+        for start in range(0, len(ids), 5000):
+            ActivationCode.objects.filter(
+                user_id__in=ids[start : start + 5000], used_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=now)
+        ActivationCode.objects.bulk_create(
+            [
+                ActivationCode(
+                    user=i.user, digest=code_digest(i.code), expires_at=expires, issued_by=issued_by
+                )
+                for i in issued
+            ],
+            batch_size=2000,
+        )
+    return issued
+
+
+# --- Activation (code + phone → SMS code → password) -----------------------------------------------------
+
+
+def _sms_code_digest(challenge_user_id: int, code: str) -> str:
+    return protect.blind_index("sms", f"{challenge_user_id}:{code}")
+
+
+def sms_challenge_send(*, user: User, purpose: str) -> SmsChallenge:
+    last = SmsChallenge.objects.filter(user=user, purpose=purpose).order_by("-created_at").first()
+    if last and timezone.now() - last.created_at < SMS_MIN_INTERVAL:
+        raise ValidationError(_("验证码已发送，请等待一分钟后再试。"), code="sms_too_soon")
+    code = f"{secrets.randbelow(10**6):06d}"
+    challenge = SmsChallenge.objects.create(
+        user=user,
+        purpose=purpose,
+        digest=_sms_code_digest(user.pk, code),
+        expires_at=timezone.now() + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+    )
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
+    sms_send(
+        phone=user.phone,
+        body=_("【教师教育联盟平台】验证码 %(code)s，%(minutes)d 分钟内有效。如非本人操作请忽略。")
+        % {"code": code, "minutes": minutes},
+    )
+    return challenge
+
+
+def sms_challenge_verify(*, user: User, purpose: str, code: str) -> SmsChallenge:
+    """Check the newest unexpired challenge; five wrong tries and it is spent."""
+    challenge = (
+        SmsChallenge.objects.select_for_update()
+        .filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if challenge is None or challenge.attempts >= SMS_MAX_ATTEMPTS:
+        raise ValidationError(_("短信验证码已失效，请重新获取。"), code="sms_expired")
+    if not secrets.compare_digest(challenge.digest, _sms_code_digest(user.pk, (code or "").strip())):
+        SmsChallenge.objects.filter(pk=challenge.pk).update(attempts=challenge.attempts + 1)
+        raise ValidationError(_("短信验证码不正确。"), code="sms_wrong")
+    return challenge
+
+
+def _usable_code(code: str) -> ActivationCode | None:
+    return (
+        ActivationCode.objects.select_related("user")
+        .filter(
+            digest=code_digest(code),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def activation_start(*, code: str, phone: str) -> User:
+    """Step 1: the code and the phone number it was issued for; an SMS code goes to that phone."""
+    record = _usable_code(code)
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError:
+        record = None
+    # One message for every failure, so the form cannot be used to learn which half was wrong.
+    if (
+        record is None
+        or record.user.phone_hash != protect.blind_index("phone", phone)
+        or not record.user.is_active
+    ):
+        raise ValidationError(
+            _("激活码与手机号码不匹配，或激活码已使用、已过期。请核对后重试，或联系发放激活码的管理员。"),
+            code="activation_mismatch",
+        )
+    sms_challenge_send(user=record.user, purpose=SmsChallenge.Purpose.ACTIVATE)
+    return record.user
+
+
+@transaction.atomic
+def activation_complete(*, code: str, user: User, sms_code: str, password: str) -> User:
+    """Step 2: the SMS code and a password of the person's choosing (Django's validators)."""
+    record = _usable_code(code)
+    if record is None or record.user_id != user.pk:
+        raise ValidationError(_("激活码已失效，请重新开始激活。"), code="activation_gone")
+    challenge = sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.ACTIVATE, code=sms_code)
+    validate_password(password, user)
+    now = timezone.now()
+    user.set_password(password)
+    user.activated_at = now
+    user.save(update_fields=["password", "activated_at"])
+    SmsChallenge.objects.filter(pk=challenge.pk).update(used_at=now)
+    ActivationCode.objects.filter(pk=record.pk).update(used_at=now)
+    audit_record(actor=user, verb="account.activated", target=user)
+    return user
+
+
+# --- Password reset by SMS --------------------------------------------------------------------------------
+
+
+def password_reset_start(*, phone: str) -> User | None:
+    """Send a code if the phone belongs to an activated account; say the same thing either way."""
+    phone = validate_mobile(phone)
+    user = User.objects.filter(
+        phone_hash=protect.blind_index("phone", phone), is_active=True, activated_at__isnull=False
+    ).first()
+    if user is None:
+        return None
+    sms_challenge_send(user=user, purpose=SmsChallenge.Purpose.RESET)
+    return user
+
+
+@transaction.atomic
+def password_reset_complete(*, phone: str, sms_code: str, password: str) -> User:
+    user = User.objects.filter(
+        phone_hash=protect.blind_index("phone", validate_mobile(phone)),
+        is_active=True,
+        activated_at__isnull=False,
+    ).first()
+    if user is None:
+        raise ValidationError(_("短信验证码已失效，请重新获取。"), code="sms_expired")
+    challenge = sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.RESET, code=sms_code)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    SmsChallenge.objects.filter(pk=challenge.pk).update(used_at=timezone.now())
+    audit_record(actor=user, verb="account.password_reset", target=user)
+    return user
+
+
+# --- Roles ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    organization: Organization | None = None,
+    project: Project | None = None,
+) -> RoleAssignment:
+    if (region is None) == (organization is None):
+        raise ValidationError(_("角色的范围必须是一个地区或一个机构，二者选一。"))
+    if not may_assign(
+        actor=actor,
+        role=role,
+        region=region,
+        organization=organization,
+        project_id=project.pk if project else None,
+    ):
+        raise PermissionDenied(_("您无权在此范围内授予该角色。"))
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        region=region,
+        organization=organization,
+        project=project,
+        defaults={"granted_by": actor},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            verb="role.granted",
+            target=assignment,
+            data={"user": user.pk, "role": role, "scope": assignment.scope_label},
+        )
+    forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    if not may_assign(
+        actor=actor,
+        role=assignment.role,
+        region=assignment.region,
+        organization=assignment.organization,
+        project_id=assignment.project_id,
+    ):
+        raise PermissionDenied(_("您无权撤销该角色。"))
+    audit_record(
+        actor=actor,
+        verb="role.revoked",
+        target=assignment,
+        data={"user": assignment.user_id, "role": assignment.role, "scope": assignment.scope_label},
+    )
+    assignment.delete()
+    forget_grants(assignment.user)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("teachnet.core.urls")),
+    path("accounts/", include("teachnet.accounts.urls")),
+    path("orgs/", include("teachnet.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", include("teachnet.api_urls")),
+    path("admin/", admin.site.urls),
+]
