@@ -242,3 +242,19 @@ def may_assign(
         elif organization is not None and organization.id in g.org_ids:
             return True
     return False
+
+
+def regions_in_scope(*, actor: User, perm: Perm) -> QuerySet[Region]:
+    """Regions inside the actor's region scopes that carry perm: the subtree, never the chain above
+    (a county admin may act on their county, not on the city it belongs to)."""
+    if actor.is_superuser:
+        return Region.objects.all()
+    condition = Q(pk__in=[])
+    for g in grants_for(actor):
+        if perm in g.perms and g.prefix is not None:
+            condition |= Q(code__startswith=g.prefix)
+    return Region.objects.filter(condition)
+
+
+def region_in_scope(*, actor: User, perm: Perm, region: Region) -> bool:
+    return regions_in_scope(actor=actor, perm=perm).filter(pk=region.pk).exists()

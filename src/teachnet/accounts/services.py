@@ -12,23 +12,26 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teachnet.core import protect
 from teachnet.core.identity import id_gender, validate_id_card, validate_mobile
-from teachnet.core.services import audit_record
+from teachnet.core.services import audit_record, private_path
 from teachnet.orgs.models import Organization, Region
 from teachnet.training.models import Project
 
 from .models import ActivationCode, RoleAssignment, SmsChallenge, User
-from .permissions import forget_grants, may_assign
+from .permissions import forget_grants, may_assign, region_in_scope, visible
+from .roles import Perm
 from .sms import sms_send
 
 # Crockford's base32 without I, L, O, U: nothing to confuse when a code is read out or typed.
@@ -223,18 +226,28 @@ def sms_challenge_send(*, user: User, purpose: str) -> SmsChallenge:
 
 
 def sms_challenge_verify(*, user: User, purpose: str, code: str) -> SmsChallenge:
-    """Check the newest unexpired challenge; five wrong tries and it is spent."""
-    challenge = (
-        SmsChallenge.objects.select_for_update()
-        .filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
-    if challenge is None or challenge.attempts >= SMS_MAX_ATTEMPTS:
-        raise ValidationError(_("短信验证码已失效，请重新获取。"), code="sms_expired")
-    if not secrets.compare_digest(challenge.digest, _sms_code_digest(user.pk, (code or "").strip())):
-        SmsChallenge.objects.filter(pk=challenge.pk).update(attempts=challenge.attempts + 1)
-        raise ValidationError(_("短信验证码不正确。"), code="sms_wrong")
+    """Check and spend the newest unexpired challenge; five wrong tries and it is spent too.
+
+    Runs in its own transaction so a wrong try is counted even when the caller's work is rolled back.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = (
+            SmsChallenge.objects.select_for_update()
+            .filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if challenge is None or challenge.attempts >= SMS_MAX_ATTEMPTS:
+            error = ValidationError(_("短信验证码已失效，请重新获取。"), code="sms_expired")
+        elif not secrets.compare_digest(challenge.digest, _sms_code_digest(user.pk, (code or "").strip())):
+            SmsChallenge.objects.filter(pk=challenge.pk).update(attempts=challenge.attempts + 1)
+            error = ValidationError(_("短信验证码不正确。"), code="sms_wrong")
+        else:
+            SmsChallenge.objects.filter(pk=challenge.pk).update(used_at=now)
+            error = None
+    if error is not None:
+        raise error
     return challenge
 
 
@@ -251,7 +264,7 @@ def _usable_code(code: str) -> ActivationCode | None:
     )
 
 
-def activation_start(*, code: str, phone: str) -> User:
+def activation_start(*, code: str, phone: str) -> ActivationCode:
     """Step 1: the code and the phone number it was issued for; an SMS code goes to that phone."""
     record = _usable_code(code)
     try:
@@ -269,23 +282,30 @@ def activation_start(*, code: str, phone: str) -> User:
             code="activation_mismatch",
         )
     sms_challenge_send(user=record.user, purpose=SmsChallenge.Purpose.ACTIVATE)
-    return record.user
+    return record
 
 
-@transaction.atomic
-def activation_complete(*, code: str, user: User, sms_code: str, password: str) -> User:
-    """Step 2: the SMS code and a password of the person's choosing (Django's validators)."""
-    record = _usable_code(code)
-    if record is None or record.user_id != user.pk:
+def activation_complete(*, activation_id: int, sms_code: str, password: str) -> User:
+    """Step 2: the SMS code and a password of the person's choosing (Django's validators).
+
+    The password is checked before the SMS code is spent, so a weak password costs no new message.
+    """
+    usable = ActivationCode.objects.filter(
+        pk=activation_id, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    record = usable.select_related("user").first()
+    if record is None:
         raise ValidationError(_("激活码已失效，请重新开始激活。"), code="activation_gone")
-    challenge = sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.ACTIVATE, code=sms_code)
+    user = record.user
     validate_password(password, user)
-    now = timezone.now()
-    user.set_password(password)
-    user.activated_at = now
-    user.save(update_fields=["password", "activated_at"])
-    SmsChallenge.objects.filter(pk=challenge.pk).update(used_at=now)
-    ActivationCode.objects.filter(pk=record.pk).update(used_at=now)
+    sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.ACTIVATE, code=sms_code)
+    with transaction.atomic():
+        # Spend the code first: of two racing completions only one finds it still unused.
+        if not usable.update(used_at=timezone.now()):
+            raise ValidationError(_("激活码已失效，请重新开始激活。"), code="activation_gone")
+        user.set_password(password)
+        user.activated_at = timezone.now()
+        user.save(update_fields=["password", "activated_at"])
     audit_record(actor=user, verb="account.activated", target=user)
     return user
 
@@ -305,7 +325,6 @@ def password_reset_start(*, phone: str) -> User | None:
     return user
 
 
-@transaction.atomic
 def password_reset_complete(*, phone: str, sms_code: str, password: str) -> User:
     user = User.objects.filter(
         phone_hash=protect.blind_index("phone", validate_mobile(phone)),
@@ -314,11 +333,10 @@ def password_reset_complete(*, phone: str, sms_code: str, password: str) -> User
     ).first()
     if user is None:
         raise ValidationError(_("短信验证码已失效，请重新获取。"), code="sms_expired")
-    challenge = sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.RESET, code=sms_code)
     validate_password(password, user)
+    sms_challenge_verify(user=user, purpose=SmsChallenge.Purpose.RESET, code=sms_code)
     user.set_password(password)
     user.save(update_fields=["password"])
-    SmsChallenge.objects.filter(pk=challenge.pk).update(used_at=timezone.now())
     audit_record(actor=user, verb="account.password_reset", target=user)
     return user
 
@@ -383,3 +401,93 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     )
     assignment.delete()
     forget_grants(assignment.user)
+
+
+# --- Activation-code export (per city or county) ----------------------------------------------------------
+
+
+def _export_candidates(*, actor: User, region: Region):
+    prefix = region.prefix
+    return (
+        visible(actor=actor, model=User, perm=Perm.ACCOUNT_ISSUE)
+        .filter(activated_at__isnull=True, is_active=True)
+        .filter(
+            Q(region__code__startswith=prefix)
+            | Q(region__isnull=True, organization__region__code__startswith=prefix)
+        )
+        .select_related("organization", "region")
+        .order_by("region_id", "organization__name", "id")
+    )
+
+
+def activation_codes_export(*, actor: User, region: Region, reporter, activate_url: str) -> tuple[Path, int]:
+    """Issue fresh codes to every account in the region not yet activated, and write them to an xlsx with a
+    sheet per county, for the admin who hands them out (ORG-4).
+
+    Plain codes exist only in this file; exporting again revokes the codes of the previous export. The
+    export itself is an audit event: who took which region's codes, how many.
+    """
+    from openpyxl import Workbook
+
+    if not region_in_scope(actor=actor, perm=Perm.ACCOUNT_ISSUE, region=region):
+        raise PermissionDenied(_("您无权导出该地区的激活码。"))
+    users = list(_export_candidates(actor=actor, region=region))
+    reporter.running(total=len(users), message=_("正在生成激活码"))
+    sheets: dict[str, list] = {}
+    done = 0
+    for start in range(0, len(users), 2000):
+        for issued in activation_codes_issue(users=users[start : start + 2000], issued_by=actor):
+            u = issued.user
+            county = (
+                u.region.name if u.region_id else (u.organization.region.name if u.organization_id else "—")
+            )
+            sheets.setdefault(county, []).append(issued)
+        done = min(start + 2000, len(users))
+        reporter.advance(done=done, force=True)
+    wb = Workbook(write_only=True)
+    info = wb.create_sheet(_("说明"))
+    info.append([_("激活码发放说明")])
+    info.append([_("地区"), f"{region.name}（{region.code}）"])
+    info.append([_("导出人"), actor.real_name or actor.username])
+    info.append([_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    info.append([_("账号数"), len(users)])
+    info.append([_("激活网址"), activate_url])
+    info.append([_("每个激活码只能使用一次，需与登记的手机号码一起使用；再次导出会使本文件中的激活码失效。")])
+    info.append([_("本文件含个人信息，请妥善保管，发放完毕后删除。")])
+    headers = [
+        _("序号"),
+        _("姓名"),
+        _("用户名"),
+        _("手机号码"),
+        _("工作单位"),
+        _("所在区县"),
+        _("激活码"),
+        _("有效期至"),
+    ]
+    for county in sorted(sheets):
+        ws = wb.create_sheet(county[:31])
+        ws.append(headers)
+        for n, issued in enumerate(sheets[county], start=1):
+            u = issued.user
+            ws.append(
+                [
+                    n,
+                    u.real_name,
+                    u.username,
+                    u.phone_masked,
+                    u.organization.name if u.organization_id else "",
+                    county,
+                    code_format(issued.code),
+                    timezone.localtime(issued.expires_at).strftime("%Y-%m-%d"),
+                ]
+            )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    path = private_path("exports", f"activation-codes-{region.code}-{stamp}-{secrets.token_hex(4)}.xlsx")
+    wb.save(path)
+    audit_record(
+        actor=actor,
+        verb="activation_codes.exported",
+        target=region,
+        data={"region": region.code, "accounts": len(users), "file": path.name},
+    )
+    return path, len(users)

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tasks/<uuid:pk>/", views.task_progress, name="task_progress"),
+    path("tasks/<uuid:pk>/download/", views.task_download, name="task_download"),
+]

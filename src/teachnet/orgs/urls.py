@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.organization_list, name="list"),
+    path("new/", views.organization_create, name="create"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+    path("<int:pk>/edit/", views.organization_edit, name="edit"),
+]

@@ -1,0 +1,193 @@
+"""Pages of the accounts app: login, activation with a code, password reset by SMS, people, code export."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from teachnet.core.services import audit_record, progress_start, run_in_background
+
+from . import services
+from .forms import (
+    ActivationCompleteForm,
+    ActivationStartForm,
+    CodesExportForm,
+    LoginForm,
+    ResetCompleteForm,
+    ResetStartForm,
+    UserSearchForm,
+)
+from .models import User
+from .permissions import can, get_visible_or_404, has_any
+from .roles import Perm
+from .selectors import issuable_regions, user_list_visible
+from .tasks import export_activation_codes
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request):
+    form = ActivationStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.activation_start(
+                code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            # The session keeps the code's row id, never the code itself.
+            request.session["activation_id"] = record.pk
+            request.session["activation_phone"] = record.user.phone_masked
+            return redirect("accounts:activate_complete")
+    return render(request, "accounts/activate.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def activate_complete(request):
+    activation_id = request.session.get("activation_id")
+    if not activation_id:
+        return redirect("accounts:activate")
+    form = ActivationCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.activation_complete(
+                activation_id=activation_id,
+                sms_code=form.cleaned_data["sms_code"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session.pop("activation_id", None)
+            login(request, user, backend="teachnet.accounts.backends.UsernameOrPhoneBackend")
+            messages.success(
+                request, _("账号已激活。您的用户名是 %(u)s，也可以用手机号登录。") % {"u": user.username}
+            )
+            return redirect("core:home")
+    return render(
+        request,
+        "accounts/activate_complete.html",
+        {"form": form, "phone_masked": request.session.get("activation_phone", "")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    form = ResetStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_start(phone=form.cleaned_data["phone"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session["reset_phone"] = form.cleaned_data["phone"]
+            return redirect("accounts:password_reset_complete")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_complete(request):
+    phone = request.session.get("reset_phone")
+    if not phone:
+        return redirect("accounts:password_reset")
+    form = ResetCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_complete(
+                phone=phone, sms_code=form.cleaned_data["sms_code"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session.pop("reset_phone", None)
+            messages.success(request, _("密码已重设，请用新密码登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_complete.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    return render(
+        request, "accounts/user_detail.html", {"person": request.user, "show_pii": False, "is_self": True}
+    )
+
+
+@login_required
+def user_list(request):
+    if not has_any(actor=request.user, perm=Perm.USER_VIEW):
+        raise Http404
+    form = UserSearchForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {}) or {}
+    qs = user_list_visible(actor=request.user, q=data.get("q", ""), region_prefix=data.get("region", ""))
+    page = Paginator(qs.prefetch_related("role_assignments"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+@login_required
+def user_detail(request, pk):
+    person = get_visible_or_404(actor=request.user, model=User, perm=Perm.USER_VIEW, pk=pk)
+    show_pii = request.GET.get("reveal") == "1" and can(
+        actor=request.user, perm=Perm.USER_VIEW_PII, obj=person
+    )
+    if show_pii:
+        audit_record(
+            actor=request.user, verb="pii.viewed", target=person, ip_address=request.META.get("REMOTE_ADDR")
+        )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "show_pii": show_pii,
+            "may_reveal": can(actor=request.user, perm=Perm.USER_VIEW_PII, obj=person),
+            "assignments": person.role_assignments.select_related("region", "organization", "project"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def codes_export(request):
+    regions = issuable_regions(actor=request.user)
+    if not regions.exists():
+        raise Http404
+    form = CodesExportForm(request.POST or None, regions=regions)
+    task = None
+    if request.method == "POST" and form.is_valid():
+        region = form.cleaned_data["region"]
+        task = progress_start(
+            owner=request.user, kind="activation_codes", title=_("导出激活码：%(r)s") % {"r": region.name}
+        )
+        run_in_background(
+            export_activation_codes,
+            str(task.pk),
+            request.user.pk,
+            region.code,
+            request.build_absolute_uri(reverse("accounts:activate")),
+            get_language(),
+        )
+        task.refresh_from_db()
+    return render(request, "accounts/codes_export.html", {"form": form, "task": task})

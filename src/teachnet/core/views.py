@@ -1,0 +1,36 @@
+"""The shell: the home page each role lands on, and the progress bar and download of long jobs."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from teachnet.accounts.selectors import home_overview
+
+from .selectors import task_progress_for_owner
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", home_overview(actor=request.user))
+
+
+@login_required
+def task_progress(request, pk):
+    task = task_progress_for_owner(actor=request.user, progress_id=pk)
+    return render(request, "core/_progress.html", {"task": task})
+
+
+@login_required
+def task_download(request, pk):
+    task = task_progress_for_owner(actor=request.user, progress_id=pk)
+    path = (Path(settings.PRIVATE_ROOT) / task.result_path).resolve()
+    if (
+        not task.result_path
+        or not path.is_file()
+        or Path(settings.PRIVATE_ROOT).resolve() not in path.parents
+    ):
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=task.result_name)  # noqa: SIM115
