@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 VAR := var
+VENDOR := src/teachnet/static/vendor
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: demo test lint serve install assets browser clean-demo
@@ -29,6 +30,9 @@ node_modules/.installed: package.json package-lock.json
 	  if [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq npm; \
 	  else echo "npm is missing: install Node.js and npm (sudo apt-get install npm), then run make again"; exit 1; fi; }
 	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
 
 assets: node_modules/.installed

@@ -176,11 +176,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Front-end packages come from the npm registry (package-lock.json) and are served by the app, never a CDN.
-NODE_MODULES = PROJECT_DIR / "node_modules"
-for _prefix, _sub in (("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")):
-    if (NODE_MODULES / _sub).is_dir():
-        STATICFILES_DIRS.append((_prefix, NODE_MODULES / _sub))
+# Front-end packages come from the npm registry (package-lock.json) and are served by the app, never a CDN:
+# `make assets` copies the files we use from node_modules into static/vendor/.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
