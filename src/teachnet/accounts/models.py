@@ -140,11 +140,17 @@ class RoleAssignment(TimeStampedModel):
                 ),
                 name="role_scope_is_region_xor_organization",
             ),
-            models.UniqueConstraint(
-                fields=["user", "role", "region", "organization", "project"],
-                name="role_assignment_unique",
-                nulls_distinct=False,
-            ),
+            # The same role twice in the same scope is one role. NULLs never compare equal in a unique index, so
+            # each shape of scope (region or organization, with or without a project) gets its own constraint.
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "role", scope, *(["project"] if with_project else [])],
+                    condition=models.Q(**{f"{scope}__isnull": False, "project__isnull": not with_project}),
+                    name=f"role_unique_{scope}_{'project' if with_project else 'noproject'}",
+                )
+                for scope in ("region", "organization")
+                for with_project in (True, False)
+            ],
         ]
 
     def __str__(self) -> str:
