@@ -140,8 +140,8 @@ class RoleAssignment(TimeStampedModel):
                 ),
                 name="role_scope_is_region_xor_organization",
             ),
-            # The same role twice in the same scope is one role. NULLs never compare equal in a unique index, so
-            # each shape of scope (region or organization, with or without a project) gets its own constraint.
+            # The same role twice in one scope is one role. NULLs never compare equal in a unique index,
+            # so each shape of scope (region or organization, with or without a project) gets its own.
             *[
                 models.UniqueConstraint(
                     fields=["user", "role", scope, *(["project"] if with_project else [])],
