@@ -142,7 +142,7 @@ def user_list(request):
     form.is_valid()
     data = getattr(form, "cleaned_data", {}) or {}
     qs = user_list_visible(actor=request.user, q=data.get("q", ""), region_prefix=data.get("region", ""))
-    page = Paginator(qs.prefetch_related("role_assignments"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 

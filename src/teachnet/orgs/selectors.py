@@ -37,3 +37,12 @@ def organization_may_place(*, actor, region: Region, parent: Organization | None
     if parent is not None:
         return True
     return regions_in_scope(actor=actor, perm=Perm.ORG_MANAGE).filter(pk=region.pk).exists()
+
+
+def organization_placement_allowed(*, actor, region: Region, parent: Organization | None) -> bool:
+    """Both checks of the organization form in one, for callers with no form to narrow the region choices
+    (the API): the region among organization_regions_for(actor), and organization_may_place. Without the
+    first, a city lead could file an organization under their own bureau but in another city."""
+    return organization_regions_for(actor=actor).filter(pk=region.pk).exists() and organization_may_place(
+        actor=actor, region=region, parent=parent
+    )
