@@ -84,3 +84,8 @@ def test_revealing_personal_numbers_is_logged_and_needs_the_permission(
 def test_language_switch_to_english(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
     assert response.content.decode().count('lang="en"') == 1
+
+
+def test_chinese_by_default_even_for_an_english_browser(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "用户名或手机号" in page
