@@ -19,7 +19,7 @@ from django.http import Http404
 from teachnet.orgs.models import Organization, Region, region_ancestor_codes, region_prefix
 
 from .models import RoleAssignment, User
-from .roles import ASSIGNABLE, ROLE_PERMS, Perm
+from .roles import ASSIGNABLE, ROLE_PERMS, Perm, Role
 
 
 @dataclass(frozen=True)
@@ -258,3 +258,24 @@ def regions_in_scope(*, actor: User, perm: Perm) -> QuerySet[Region]:
 
 def region_in_scope(*, actor: User, perm: Perm, region: Region) -> bool:
     return regions_in_scope(actor=actor, perm=perm).filter(pk=region.pk).exists()
+
+
+def may_issue_account(*, actor: User, organization: Organization | None, region: Region | None) -> bool:
+    """Whatever a new account is attached to must lie inside the actor's ACCOUNT_ISSUE scope: the account
+    becomes visible through each of them."""
+    if organization is None and region is None:
+        return False
+    if organization is not None and not can(actor=actor, perm=Perm.ACCOUNT_ISSUE, obj=organization):
+        return False
+    return region is None or region_in_scope(actor=actor, perm=Perm.ACCOUNT_ISSUE, region=region)
+
+
+def assignable_roles(*, actor: User) -> frozenset[str]:
+    """Every role the actor may grant somewhere in their scope (may_assign decides the scope)."""
+    if actor.is_superuser:
+        return frozenset(ASSIGNABLE[Role.PROJECT_OFFICE])
+    roles: set[str] = set()
+    for g in grants_for(actor):
+        if Perm.ROLE_ASSIGN in g.perms:
+            roles |= ASSIGNABLE.get(g.role, frozenset())
+    return frozenset(roles)

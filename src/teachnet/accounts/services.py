@@ -30,7 +30,7 @@ from teachnet.orgs.models import Organization, Region
 from teachnet.training.models import Project
 
 from .models import ActivationCode, RoleAssignment, SmsChallenge, User
-from .permissions import forget_grants, may_assign, region_in_scope, visible
+from .permissions import can, forget_grants, may_assign, region_in_scope, visible
 from .roles import Perm
 from .sms import sms_send
 
@@ -86,8 +86,22 @@ def _new_username() -> str:
 
 
 def _validated(person: NewPerson) -> tuple[str, str]:
-    phone = validate_mobile(person.phone)
-    id_card = validate_id_card(person.id_card) if person.id_card else ""
+    """The normalized phone and ID-card numbers, or a ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    phone = id_card = ""
+    try:
+        phone = validate_mobile(person.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if person.id_card:
+        try:
+            id_card = validate_id_card(person.id_card)
+        except ValidationError as exc:
+            errors["id_card"] = exc.messages
+    if not (person.real_name or "").strip():
+        errors["real_name"] = [_("请填写姓名。")]
+    if errors:
+        raise ValidationError(errors)
     return phone, id_card
 
 
@@ -491,3 +505,22 @@ def activation_codes_export(*, actor: User, region: Region, reporter, activate_u
         data={"region": region.code, "accounts": len(users), "file": path.name},
     )
     return path, len(users)
+
+
+def personal_data_disclose(*, actor: User, person: User, ip_address: str | None) -> dict[str, str]:
+    """Unmasked phone and ID-card numbers, for a role that needs them; every disclosure is an audit event."""
+    if not can(actor=actor, perm=Perm.USER_VIEW_PII, obj=person):
+        raise PermissionDenied(_("您无权查看此人的身份证号和手机号码。"))
+    audit_record(actor=actor, verb="pii.viewed", target=person, ip_address=ip_address)
+    return {"phone": person.phone, "id_card": person.id_card}
+
+
+def activation_code_issue_one(*, actor: User, person: User) -> IssuedCode:
+    """A fresh code for one account not yet activated, shown once to the admin who hands it over."""
+    if person.activated_at is not None:
+        raise ValidationError(_("该账号已激活，无需激活码；忘记密码可通过短信找回。"))
+    if not can(actor=actor, perm=Perm.ACCOUNT_ISSUE, obj=person):
+        raise PermissionDenied(_("您无权为此人发放激活码。"))
+    issued = activation_codes_issue(users=[person], issued_by=actor)[0]
+    audit_record(actor=actor, verb="activation_code.issued", target=person)
+    return issued

@@ -20,6 +20,10 @@ urlpatterns = [
         name="password_change",
     ),
     path("people/", views.user_list, name="user_list"),
+    path("people/new/", views.user_create, name="user_create"),
     path("people/<int:pk>/", views.user_detail, name="user_detail"),
+    path("people/<int:pk>/activation-code/", views.user_issue_code, name="user_issue_code"),
+    path("people/<int:pk>/roles/", views.role_grant, name="role_grant"),
+    path("people/<int:pk>/roles/<int:assignment_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("activation-codes/", views.codes_export, name="codes_export"),
 ]

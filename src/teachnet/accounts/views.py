@@ -4,16 +4,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from teachnet.core.services import audit_record, progress_start, run_in_background
+from teachnet.core.services import progress_start, run_in_background
 
 from . import services
 from .forms import (
@@ -21,12 +21,14 @@ from .forms import (
     ActivationStartForm,
     CodesExportForm,
     LoginForm,
+    PersonForm,
     ResetCompleteForm,
     ResetStartForm,
+    RoleGrantForm,
     UserSearchForm,
 )
-from .models import User
-from .permissions import can, get_visible_or_404, has_any
+from .models import RoleAssignment, User
+from .permissions import can, get_visible_or_404, has_any, may_issue_account, visible
 from .roles import Perm
 from .selectors import issuable_regions, user_list_visible
 from .tasks import export_activation_codes
@@ -129,9 +131,7 @@ def password_reset_complete(request):
 
 @login_required
 def profile(request):
-    return render(
-        request, "accounts/user_detail.html", {"person": request.user, "show_pii": False, "is_self": True}
-    )
+    return _person_page(request, request.user)
 
 
 @login_required
@@ -146,26 +146,111 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 
+def _person_page(request, person, **extra):
+    assignments = visible(actor=request.user, model=RoleAssignment, perm=Perm.ROLE_VIEW).filter(user=person)
+    context = {
+        "person": person,
+        "numbers": None,
+        "is_self": person.pk == request.user.pk,
+        "may_reveal": can(actor=request.user, perm=Perm.USER_VIEW_PII, obj=person),
+        "may_issue": person.activated_at is None
+        and can(actor=request.user, perm=Perm.ACCOUNT_ISSUE, obj=person),
+        "assignments": assignments.select_related("region", "organization", "project"),
+        "role_form": RoleGrantForm(actor=request.user)
+        if has_any(actor=request.user, perm=Perm.ROLE_ASSIGN)
+        else None,
+    }
+    context.update(extra)
+    return render(request, "accounts/user_detail.html", context)
+
+
 @login_required
 def user_detail(request, pk):
     person = get_visible_or_404(actor=request.user, model=User, perm=Perm.USER_VIEW, pk=pk)
-    show_pii = request.GET.get("reveal") == "1" and can(
-        actor=request.user, perm=Perm.USER_VIEW_PII, obj=person
+    numbers = None
+    if request.GET.get("reveal") == "1":
+        try:
+            numbers = services.personal_data_disclose(
+                actor=request.user, person=person, ip_address=request.META.get("REMOTE_ADDR")
+            )
+        except PermissionDenied:
+            numbers = None
+    return _person_page(request, person, numbers=numbers)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    if not has_any(actor=request.user, perm=Perm.ACCOUNT_ISSUE):
+        raise Http404
+    form = PersonForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not may_issue_account(
+            actor=request.user, organization=data["organization"], region=data["region"]
+        ):
+            form.add_error("organization", _("您只能在自己负责的单位或地区开设账号。"))
+        else:
+            try:
+                person = services.user_create(**data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("已开设账号：%(name)s。请为其生成激活码。") % {"name": person.real_name}
+                )
+                return redirect("accounts:user_detail", pk=person.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def user_issue_code(request, pk):
+    person = get_visible_or_404(actor=request.user, model=User, perm=Perm.ACCOUNT_ISSUE, pk=pk)
+    try:
+        issued = services.activation_code_issue_one(actor=request.user, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:user_detail", pk=person.pk)
+    response = _person_page(request, person, issued_code=services.code_format(issued.code), issued=issued)
+    response["Cache-Control"] = "no-store"  # the code is shown once and must not sit in a cache
+    return response
+
+
+@login_required
+@require_POST
+def role_grant(request, pk):
+    person = get_visible_or_404(actor=request.user, model=User, perm=Perm.USER_VIEW, pk=pk)
+    form = RoleGrantForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            services.role_assign(actor=request.user, user=person, **form.scope())
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已授予角色。"))
+            return redirect("accounts:user_detail", pk=person.pk)
+    return _person_page(request, person, role_form=form)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk, assignment_id):
+    person = get_visible_or_404(actor=request.user, model=User, perm=Perm.USER_VIEW, pk=pk)
+    assignment = get_visible_or_404(
+        actor=request.user,
+        model=RoleAssignment,
+        perm=Perm.ROLE_VIEW,
+        pk=assignment_id,
+        queryset=RoleAssignment.objects.filter(user=person),
     )
-    if show_pii:
-        audit_record(
-            actor=request.user, verb="pii.viewed", target=person, ip_address=request.META.get("REMOTE_ADDR")
-        )
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "person": person,
-            "show_pii": show_pii,
-            "may_reveal": can(actor=request.user, perm=Perm.USER_VIEW_PII, obj=person),
-            "assignments": person.role_assignments.select_related("region", "organization", "project"),
-        },
-    )
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已撤销角色。"))
+    return redirect("accounts:user_detail", pk=person.pk)
 
 
 @login_required

@@ -10,12 +10,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from teachnet.core.services import audit_record
-
 from ..models import RoleAssignment, User
-from ..permissions import can, get_visible_or_404, region_in_scope, visible
+from ..permissions import get_visible_or_404, may_issue_account, visible
 from ..roles import Perm
-from ..services import role_assign, role_revoke, user_create
+from ..services import personal_data_disclose, role_assign, role_revoke, user_create
 from .serializers import (
     PersonalDataSerializer,
     RoleAssignmentCreateSerializer,
@@ -42,14 +40,6 @@ def _person(actor: User, pk) -> User:
     return get_visible_or_404(actor=actor, model=User, perm=Perm.USER_VIEW, pk=pk, queryset=_people(actor))
 
 
-def _may_issue(actor: User, organization, region) -> bool:
-    # Whatever the new account is attached to must lie inside the caller's ACCOUNT_ISSUE scope: the account
-    # becomes visible through each of them.
-    if organization is not None and not can(actor=actor, perm=Perm.ACCOUNT_ISSUE, obj=organization):
-        return False
-    return region is None or region_in_scope(actor=actor, perm=Perm.ACCOUNT_ISSUE, region=region)
-
-
 @extend_schema(tags=["users"])
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UserSerializer
@@ -66,8 +56,10 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         data = UserCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        if not _may_issue(
-            request.user, data.validated_data.get("organization"), data.validated_data.get("region")
+        if not may_issue_account(
+            actor=request.user,
+            organization=data.validated_data.get("organization"),
+            region=data.validated_data.get("region"),
         ):
             raise PermissionDenied(_("您无权在此单位或地区开设账号。"))
         with service_errors():
@@ -80,11 +72,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Unmasked phone and ID-card numbers. Someone who may see the person but not their numbers gets 403;
         every disclosure is an audit event."""
         person = get_visible_or_404(actor=request.user, model=User, perm=Perm.USER_VIEW, pk=pk)
-        if not can(actor=request.user, perm=Perm.USER_VIEW_PII, obj=person):
-            raise PermissionDenied(_("您无权查看此人的身份证号和手机号码。"))
-        audit_record(
-            actor=request.user, verb="pii.viewed", target=person, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        personal_data_disclose(actor=request.user, person=person, ip_address=request.META.get("REMOTE_ADDR"))
         # Personal numbers must not linger in a shared or browser cache.
         return Response(PersonalDataSerializer(person).data, headers={"Cache-Control": "no-store"})
 
