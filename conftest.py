@@ -71,17 +71,16 @@ def project(orgs, regions):
     return p
 
 
-def _persona(
-    username, role, *, region=None, organization=None, project=None, home_org=None, home_region=None
-):
-    from teachnet.accounts.models import RoleAssignment
-    from teachnet.accounts.tests.factories import UserFactory
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Exports hold personal data: tests write them to a temporary folder, never into var/."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
-    user = UserFactory(username=username, real_name=username, organization=home_org, region=home_region)
-    RoleAssignment.objects.create(
-        user=user, role=role, region=region, organization=organization, project=project
-    )
-    return user
+
+def _persona(*args, **kwargs):
+    from teachnet.accounts.tests.factories import persona
+
+    return persona(*args, **kwargs)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def main() -> None:
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from teachnet.accounts.services import NewPerson, accounts_issue
         from teachnet.core.identity import id_check_char
@@ -46,12 +46,21 @@ def main() -> None:
         regions_load()
         reload_s = time.perf_counter() - started
 
-        school = Organization.objects.create(name="基准测试学校", type="school", region=Region.objects.get(code="440106"))
+        school = Organization.objects.create(
+            name="基准测试学校", type="school", region=Region.objects.get(code="440106")
+        )
         people = []
         for i in range(args.accounts):
             first17 = f"44{i // 1000 % 100:02d}06{1970 + i % 30}0{1 + i % 9}{10 + i % 18}{i % 1000:03d}"
-            people.append(NewPerson(real_name=f"教师{i}", phone=f"13{i:09d}", id_card=first17 + id_check_char(first17),
-                                    organization_id=school.pk, region_id="440106"))
+            people.append(
+                NewPerson(
+                    real_name=f"教师{i}",
+                    phone=f"13{i:09d}",
+                    id_card=first17 + id_check_char(first17),
+                    organization_id=school.pk,
+                    region_id="440106",
+                )
+            )
         started = time.perf_counter()
         issued = accounts_issue(people=people, issued_by=None)
         issue_s = time.perf_counter() - started
@@ -65,13 +74,19 @@ def main() -> None:
         baseline = per_hash * args.accounts
 
         print(f"database: {connection.vendor}")
-        print(f"loadregions: {first.created} regions in {load_s:.2f} s; re-run (idempotent) {reload_s:.2f} s "
-              f"(limit 10 s)")
-        print(f"issue {args.accounts} accounts with activation codes: {issue_s:.2f} s "
-              f"({args.accounts / issue_s:.0f} accounts/s)")
-        print(f"baseline, one {hasher.algorithm} hash ({hasher.iterations} iterations) per account: "
-              f"{per_hash * 1000:.0f} ms each -> {baseline:.0f} s for {args.accounts} "
-              f"({baseline * 100000 / args.accounts / 3600:.1f} h for 100,000)")
+        print(
+            f"loadregions: {first.created} regions in {load_s:.2f} s; re-run (idempotent) {reload_s:.2f} s "
+            f"(limit 10 s)"
+        )
+        print(
+            f"issue {args.accounts} accounts with activation codes: {issue_s:.2f} s "
+            f"({args.accounts / issue_s:.0f} accounts/s)"
+        )
+        print(
+            f"baseline, one {hasher.algorithm} hash ({hasher.iterations} iterations) per account: "
+            f"{per_hash * 1000:.0f} ms each -> {baseline:.0f} s for {args.accounts} "
+            f"({baseline * 100000 / args.accounts / 3600:.1f} h for 100,000)"
+        )
         print(f"ratio: bulk issue is {baseline / issue_s:.0f}x faster than hashing a password per account")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

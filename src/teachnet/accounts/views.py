@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from teachnet.core.selectors import task_progress_for_owner
 from teachnet.core.services import progress_start, run_in_background
 
 from . import services
@@ -260,7 +261,6 @@ def codes_export(request):
     if not regions.exists():
         raise Http404
     form = CodesExportForm(request.POST or None, regions=regions)
-    task = None
     if request.method == "POST" and form.is_valid():
         region = form.cleaned_data["region"]
         task = progress_start(
@@ -274,5 +274,11 @@ def codes_export(request):
             request.build_absolute_uri(reverse("accounts:activate")),
             get_language(),
         )
-        task.refresh_from_db()
+        # Redirect, so that reloading the page cannot re-issue (and so revoke) the codes just exported.
+        return redirect(f"{reverse('accounts:codes_export')}?task={task.pk}")
+    task = (
+        task_progress_for_owner(actor=request.user, progress_id=request.GET["task"])
+        if "task" in request.GET
+        else None
+    )
     return render(request, "accounts/codes_export.html", {"form": form, "task": task})

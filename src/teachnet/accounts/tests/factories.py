@@ -59,3 +59,12 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
         model = RoleAssignment
 
     user = factory.SubFactory(UserFactory)
+
+
+def persona(username, role, *, region=None, organization=None, project=None, home_org=None, home_region=None):
+    """An activated user holding one role, as the personas of conftest.py are made."""
+    user = UserFactory(username=username, real_name=username, organization=home_org, region=home_region)
+    RoleAssignment.objects.create(
+        user=user, role=role, region=region, organization=organization, project=project
+    )
+    return user

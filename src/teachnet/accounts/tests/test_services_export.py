@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from teachnet.accounts import services
 from teachnet.accounts.models import ActivationCode
-from teachnet.accounts.tests.factories import make_id_card
+from teachnet.accounts.tests.factories import make_id_card, persona
 from teachnet.core.models import AuditEvent, TaskProgress
 from teachnet.core.services import ProgressReporter, progress_start
 
@@ -67,9 +67,7 @@ def test_shenzhen_lead_cannot_export_guangzhou(sz_city_lead, gz_and_sz_people, r
 
 
 def test_county_scope_does_not_reach_the_city(regions, orgs, gz_and_sz_people, project):
-    from conftest import _persona
-
-    county_admin = _persona("th_admin", "county_admin", region=regions["440106"], project=project)
+    county_admin = persona("th_admin", "county_admin", region=regions["440106"], project=project)
     with pytest.raises(PermissionDenied):
         export(county_admin, regions["440100"])
     _, count, _ = export(county_admin, regions["440106"])
@@ -80,8 +78,8 @@ def test_export_page_runs_the_job_and_offers_the_file_to_its_owner_only(
     client, gz_city_lead, sz_city_lead, gz_and_sz_people, regions
 ):
     client.force_login(gz_city_lead)
-    response = client.post("/accounts/activation-codes/", {"region": "440100"})
-    assert response.status_code == 200
+    response = client.post("/accounts/activation-codes/", {"region": "440100"}, follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/activation-codes/?task=")
     task = TaskProgress.objects.get(owner=gz_city_lead)
     assert task.state == "done" and 'data-testid="download"' in response.content.decode()
     download = client.get(f"/tasks/{task.pk}/download/")
@@ -89,6 +87,7 @@ def test_export_page_runs_the_job_and_offers_the_file_to_its_owner_only(
     client.force_login(sz_city_lead)
     assert client.get(f"/tasks/{task.pk}/download/").status_code == 404
     assert client.get(f"/tasks/{task.pk}/").status_code == 404
+    assert client.get(f"/accounts/activation-codes/?task={task.pk}").status_code == 404
     assert client.post("/accounts/activation-codes/", {"region": "440100"}).status_code == 200
     assert TaskProgress.objects.filter(owner=sz_city_lead).count() == 0
 
