@@ -11,3 +11,5 @@ urlpatterns = [
     path("api/", include("teachnet.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "teachnet.core.views.page_not_found"

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from teachnet.accounts.selectors import home_overview
 
@@ -34,3 +35,10 @@ def task_download(request, pk):
     ):
         raise Http404
     return FileResponse(open(path, "rb"), as_attachment=True, filename=task.result_name)  # noqa: SIM115
+
+
+def page_not_found(request, exception=None):
+    """The API answers in JSON even for a path no route matches; pages get the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("对象不存在，或不在您的权限范围内。")}, status=404)
+    return render(request, "404.html", status=404)

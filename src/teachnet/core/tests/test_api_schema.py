@@ -53,3 +53,18 @@ def test_generator_gives_no_warnings(tmp_path):
     GENERATOR_STATS.reset()
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
     assert "/api/v1/users/{id}/personal-data/" in yaml.safe_load((tmp_path / "s.yml").read_text())["paths"]
+
+
+def test_unrouted_api_path_answers_json_404(client, db):
+    response = client.get("/api/v1/users/0.5/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]
+
+
+def test_schema_documents_error_answers(client, gz_city_lead):
+    client.force_login(gz_city_lead)
+    schema = client.get("/api/schema/?format=json").json()
+    detail = schema["paths"]["/api/v1/organizations/{id}/"]["get"]["responses"]
+    assert {"200", "401", "403", "404"} <= set(detail)
+    assert "400" in schema["paths"]["/api/v1/organizations/"]["post"]["responses"]
