@@ -6,8 +6,8 @@ addressed by id may answer 404 — the same 404 for "missing" and "not yours".
 """
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 
 ERRORS = {
     "400": "请求有误：字段及原因见响应体。",
