@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "teachnet.orgs",
     "teachnet.accounts",
     "teachnet.training",
+    "teachnet.reporting",
 ]
 
 MIDDLEWARE = [

@@ -38,17 +38,26 @@ class Perm(StrEnum):
     ROLE_ASSIGN = "role.assign"
     ACCOUNT_ISSUE = "account.issue"  # create accounts, export activation codes
     PROJECT_VIEW = "project.view"
+    REPORT_VIEW = "report.view"  # submissions and the progress board (REP-7)
+    REPORT_SUBMIT_TRAINEE = "report.submit_trainee"  # a city's trainee tables (REP-2)
+    REPORT_SUBMIT_TRAINER = "report.submit_trainer"  # a province's trainer table (REP-2)
+    REPORT_REVIEW_TRAINEE = "report.review_trainee"  # by the provincial lead (REP-4)
+    REPORT_REVIEW_TRAINER = "report.review_trainer"  # by the project office (REP-4)
 
 
-# Bureaus hold every permission; what separates the project office from a county is the scope.
-_ALL = frozenset(Perm)
+# Bureaus share the administrative permissions; what separates the project office from a county is the
+# scope, and the part each plays in reporting (GP annex 4).
+_ADMIN = frozenset({
+    Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.USER_MANAGE,
+    Perm.ROLE_VIEW, Perm.ROLE_ASSIGN, Perm.ACCOUNT_ISSUE, Perm.PROJECT_VIEW,
+})  # fmt: skip
 _READ = frozenset({Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.PROJECT_VIEW})
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.PROJECT_OFFICE: _ALL,
-    Role.PROVINCE_LEAD: _ALL,
-    Role.CITY_LEAD: _ALL,
-    Role.COUNTY_ADMIN: _ALL,
+    Role.PROJECT_OFFICE: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER},
+    Role.PROVINCE_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER},
+    Role.CITY_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE},
+    Role.COUNTY_ADMIN: _ADMIN,
     Role.SCHOOL_ADMIN: _READ | {Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.ROLE_VIEW},
     Role.PROVIDER_ADMIN: _READ | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN},
     Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW},

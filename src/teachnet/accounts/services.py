@@ -524,3 +524,112 @@ def activation_code_issue_one(*, actor: User, person: User) -> IssuedCode:
     issued = activation_codes_issue(users=[person], issued_by=actor)[0]
     audit_record(actor=actor, verb="activation_code.issued", target=person)
     return issued
+
+
+# --- Accounts for reported people (REP-4 on approval) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportedPerson:
+    """A person from an approved table, numbers already protected by the reporting app."""
+
+    real_name: str
+    gender: str  # "M" / "F"
+    id_card_encrypted: str
+    id_card_hash: str
+    id_card_masked: str
+    phone_encrypted: str
+    phone_hash: str
+    phone_masked: str
+    email: str
+    organization_id: int | None
+    region_id: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    user_ids: dict[str, int]  # id_card_hash -> user id
+    created: int
+    matched: int
+    phone_taken: int  # created without a phone: the number belongs to another account
+
+
+def accounts_match_or_create(*, people: Sequence[ReportedPerson], chunk: int = 5000) -> MatchResult:
+    """Find each person's account by ID number, or open one (no password, activation by code later).
+
+    Hashes no password and decrypts nothing: the protected numbers are copied as they are.
+    """
+    hashes = [p.id_card_hash for p in people]
+    user_ids: dict[str, int] = {}
+    for start in range(0, len(hashes), chunk):
+        user_ids.update(
+            User.objects.filter(id_card_hash__in=hashes[start : start + chunk]).values_list(
+                "id_card_hash", "pk"
+            )
+        )
+    matched = len(user_ids)
+    new = [p for p in people if p.id_card_hash not in user_ids]
+    phones = [p.phone_hash for p in new]
+    taken_phones: set[str] = set()
+    for start in range(0, len(phones), chunk):
+        taken_phones.update(
+            User.objects.filter(phone_hash__in=phones[start : start + chunk]).values_list(
+                "phone_hash", flat=True
+            )
+        )
+    unusable = make_password(None)  # one unusable marker for all: "!" + random, never a valid password
+    users = []
+    for p in new:
+        phone_ok = p.phone_hash not in taken_phones
+        taken_phones.add(p.phone_hash)
+        user = User(
+            username=_new_username(), real_name=p.real_name, gender=p.gender, email=p.email,
+            id_card_encrypted=p.id_card_encrypted, id_card_hash=p.id_card_hash,
+            id_card_masked=p.id_card_masked, organization_id=p.organization_id, region_id=p.region_id,
+            password=unusable,
+        )  # fmt: skip
+        if phone_ok:
+            user.phone_encrypted, user.phone_hash, user.phone_masked = (
+                p.phone_encrypted,
+                p.phone_hash,
+                p.phone_masked,
+            )
+        users.append(user)
+    phone_missing = sum(1 for u in users if u.phone_hash is None)
+    with transaction.atomic():
+        User.objects.bulk_create(users, batch_size=2000)
+        if users and users[0].pk is None:  # backends without RETURNING on bulk insert
+            names = [u.username for u in users]
+            by_name = {}
+            for start in range(0, len(names), chunk):
+                by_name.update(
+                    User.objects.filter(username__in=names[start : start + chunk]).values_list(
+                        "username", "pk"
+                    )
+                )
+            for u in users:
+                u.pk = by_name[u.username]
+    user_ids.update({u.id_card_hash: u.pk for u in users})
+    return MatchResult(user_ids=user_ids, created=len(users), matched=matched, phone_taken=phone_missing)
+
+
+def roles_grant_bulk(
+    *,
+    grants: Iterable[tuple[int, str, int | None, str | None]],
+    project: Project | None,
+    granted_by: User | None,
+) -> int:
+    """(user id, role, organization id, region code) each; grants a user already holds are skipped."""
+    rows = [
+        RoleAssignment(
+            user_id=u,
+            role=role,
+            organization_id=org,
+            region_id=None if org else region,
+            project=project,
+            granted_by=granted_by,
+        )
+        for u, role, org, region in grants
+    ]
+    created = RoleAssignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(created)

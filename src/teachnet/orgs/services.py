@@ -98,3 +98,39 @@ def organization_update(*, organization: Organization, **fields) -> Organization
     organization.full_clean()
     organization.save()
     return organization
+
+
+def organizations_ensure(
+    *,
+    keys: set[tuple[str, str]],
+    type: str,
+    parent_by_region: dict[str, int] | None = None,
+    chunk: int = 2000,
+) -> dict[tuple[str, str], int]:
+    """The organization id for each (region code, name), creating the missing ones in bulk.
+
+    Reported tables name schools by text (工作单位); a school named the same in the same county is the same
+    school (the unique constraint says so).
+    """
+    keys = {(code, name.strip()[:120]) for code, name in keys if name and name.strip()}
+    by_region: dict[str, list[str]] = {}
+    for code, name in sorted(keys):
+        by_region.setdefault(code, []).append(name)
+
+    def lookup() -> dict[tuple[str, str], int]:
+        found = {}
+        for code, names in by_region.items():
+            for start in range(0, len(names), chunk):
+                rows = Organization.objects.filter(region_id=code, name__in=names[start : start + chunk])
+                found.update({(code, name): pk for pk, name in rows.values_list("id", "name")})
+        return found
+
+    found = lookup()
+    missing = [
+        Organization(name=name, type=type, region_id=code, parent_id=(parent_by_region or {}).get(code))
+        for code, name in sorted(keys - found.keys())
+    ]
+    if missing:
+        Organization.objects.bulk_create(missing, batch_size=1000, ignore_conflicts=True)
+        found = lookup()
+    return found
