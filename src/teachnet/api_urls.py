@@ -12,4 +12,5 @@ urlpatterns = [
     path("v1/", include("teachnet.orgs.rest_api.urls")),
     path("v1/", include("teachnet.accounts.rest_api.urls")),
     path("v1/", include("teachnet.training.rest_api.urls")),
+    path("v1/", include("teachnet.reporting.rest_api.board_urls")),
 ]

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("teachnet.core.urls")),
     path("accounts/", include("teachnet.accounts.urls")),
     path("orgs/", include("teachnet.orgs.urls")),
+    path("reporting/board/", include("teachnet.reporting.board_urls")),
+    path("reporting/", include("teachnet.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

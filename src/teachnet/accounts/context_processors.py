@@ -12,5 +12,6 @@ def nav(request):
             "orgs": has_any(actor=user, perm=Perm.ORG_VIEW),
             "users": has_any(actor=user, perm=Perm.USER_VIEW),
             "issue": has_any(actor=user, perm=Perm.ACCOUNT_ISSUE),
+            "reporting": has_any(actor=user, perm=Perm.REPORT_VIEW),
         }
     }

@@ -434,18 +434,26 @@ def _export_candidates(*, actor: User, region: Region):
     )
 
 
-def activation_codes_export(*, actor: User, region: Region, reporter, activate_url: str) -> tuple[Path, int]:
+def activation_codes_export(
+    *, actor: User, region: Region, reporter, activate_url: str, id_card_hashes: Sequence[str] | None = None
+) -> tuple[Path, int]:
     """Issue fresh codes to every account in the region not yet activated, and write them to an xlsx with a
     sheet per county, for the admin who hands them out (ORG-4).
 
     Plain codes exist only in this file; exporting again revokes the codes of the previous export. The
-    export itself is an audit event: who took which region's codes, how many.
+    export itself is an audit event: who took which region's codes, how many. With id_card_hashes, only
+    those people (the trainees of one approved table) are exported.
     """
     from openpyxl import Workbook
 
     if not region_in_scope(actor=actor, perm=Perm.ACCOUNT_ISSUE, region=region):
         raise PermissionDenied(_("您无权导出该地区的激活码。"))
-    users = list(_export_candidates(actor=actor, region=region))
+    candidates = _export_candidates(actor=actor, region=region)
+    if id_card_hashes is not None:
+        wanted = set(id_card_hashes)
+        users = [u for u in candidates.filter(id_card_hash__isnull=False) if u.id_card_hash in wanted]
+    else:
+        users = list(candidates)
     reporter.running(total=len(users), message=_("正在生成激活码"))
     sheets: dict[str, list] = {}
     done = 0
@@ -631,5 +639,7 @@ def roles_grant_bulk(
         )
         for u, role, org, region in grants
     ]
-    created = RoleAssignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(created)
+    before = RoleAssignment.objects.filter(project=project).count()
+    # bulk_create with ignore_conflicts hands back every object, inserted or not: count what is new.
+    RoleAssignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return RoleAssignment.objects.filter(project=project).count() - before

@@ -9,7 +9,12 @@ from teachnet.core.services import ProgressReporter
 
 @shared_task(name="accounts.export_activation_codes")
 def export_activation_codes(
-    progress_id: str, actor_id: int, region_code: str, activate_url: str, language: str = "zh-hans"
+    progress_id: str,
+    actor_id: int,
+    region_code: str,
+    activate_url: str,
+    language: str = "zh-hans",
+    id_card_hashes: list[str] | None = None,
 ) -> None:
     from teachnet.orgs.models import Region
 
@@ -22,7 +27,11 @@ def export_activation_codes(
             actor = User.objects.get(pk=actor_id)
             region = Region.objects.get(pk=region_code)
             path, count = activation_codes_export(
-                actor=actor, region=region, reporter=reporter, activate_url=activate_url
+                actor=actor,
+                region=region,
+                reporter=reporter,
+                activate_url=activate_url,
+                id_card_hashes=id_card_hashes,
             )
             reporter.finish(
                 message=_("已为 %(n)d 个未激活账号生成激活码。") % {"n": count},

@@ -20,7 +20,9 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +43,7 @@ Log = Callable[[str], None]
 DEFAULT_LEARNERS = 3000
 SEED = 2011
 URL = "http://127.0.0.1:8000"
+SAMPLE_ROSTER = "学员信息表-广州市-初中数学-示例.xlsx"
 
 PROJECT_NAME = "国培计划(2011)——义务教育骨干教师远程培训项目"
 PROJECT_SHORT_NAME = "国培计划(2011)"
@@ -579,6 +582,12 @@ def demo_run(
     )
     project, created = step("project", demo_project_ensure, world=world)
     report("project", f"{project.name}: {'created' if created else 'already there'}")
+    from teachnet.reporting.demo import demo_reporting_ensure, demo_sample_roster
+
+    figures = step("reporting", demo_reporting_ensure, project=project)
+    sample = step("sample", demo_sample_roster, path=Path(settings.VAR_DIR) / "demo" / SAMPLE_ROSTER)
+    report("reporting", f"{figures['subjects']} subjects, {figures['quotas']} quotas created, windows open")
+    report("sample", f"a Guangzhou 初中数学 table to try the upload with: {sample}")
     logins = step(
         "logins",
         demo_logins_ensure,

@@ -176,5 +176,62 @@ class SubmissionEvent(models.Model):
         verbose_name = _("上报记录")
         verbose_name_plural = _("上报记录")
 
+    ACTIONS = {
+        "upload": _("上传"), "submit": _("提交"), "approve": _("审核通过"), "reject": _("退回"),
+        "reopen": _("重新开放"), "row_delete": _("删除一行"), "enroll": _("开设账号、登记参训"),
+    }  # fmt: skip
+
     def __str__(self) -> str:
         return f"{self.submission} {self.from_state}→{self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTIONS.get(self.action, self.action)
+
+    @property
+    def from_label(self) -> str:
+        return Submission.State(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return Submission.State(self.to_state).label
+
+
+class UploadAttempt(models.Model):
+    """One file uploaded for a table, with what the check found: the page, the marked copy and the history
+    all read from here. A failed attempt changes nothing in the table (REP-3)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
+        UNUSABLE = "unusable", _("文件无法使用")
+        INVALID = "invalid", _("有错误，未保存")
+        SAVED = "saved", _("已保存")
+        FAILED = "failed", _("保存失败")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attempts")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField(_("文件名"), max_length=200)
+    stored_path = models.CharField(max_length=300)  # under PRIVATE_ROOT
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(_("结果"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows = models.PositiveIntegerField(_("数据行"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The first errors, for the page; the marked copy carries all of them.
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    marked_path = models.CharField(max_length=300, blank=True)
+    progress = models.ForeignKey(
+        "core.TaskProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("上传记录")
+        verbose_name_plural = _("上传记录")
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.source_name} · {self.get_status_display()}"

@@ -65,7 +65,8 @@ class Subject(models.Model):
 
 
 class Quota(models.Model):
-    """Places (名额) for one subject in one province or city (REP-8); the reporting check counts against it."""
+    """Places (名额) for one subject in one province or city (REP-8): the reporting check counts rows
+    against it."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("项目")
@@ -88,8 +89,8 @@ class Quota(models.Model):
 
 
 class Enrollment(TimeStampedModel):
-    """A person taking part in a project subject: a learner (参训学员) or a trainer-to-be (骨干培训者, the class
-    tutors), created when the reported table is approved (REP-4, TRN-6)."""
+    """A person taking part in a project subject: a learner (参训学员) or a trainer-to-be (骨干培训者,
+    the class tutors), created when the reported table is approved (REP-4, TRN-6)."""
 
     class Role(models.TextChoices):
         LEARNER = "learner", _("参训学员")

@@ -14,7 +14,10 @@ def enrollments_add(
         Enrollment(project=project, user_id=u, subject_id=s, role=role, region_id=region, source=source)
         for u, s, role, region in entries
     ]
-    return len(Enrollment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True))
+    before = Enrollment.objects.filter(project=project).count()
+    # bulk_create with ignore_conflicts hands back every object, inserted or not: count what is new.
+    Enrollment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return Enrollment.objects.filter(project=project).count() - before
 
 
 def subjects_ensure(*, project: Project, specs) -> list[Subject]:

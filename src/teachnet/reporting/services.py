@@ -1,0 +1,435 @@
+"""Writes of the reporting workflow (REP-2 … REP-6): upload → check → submit → approve | reject, reopen.
+
+Every transition is a SubmissionEvent. An upload writes nothing unless the whole file passes the check, and
+replaces the table's rows in one transaction guarded by the submission's version: of two uploads racing for
+the same table one wins and the other is told, and nothing is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teachnet.accounts.permissions import can
+from teachnet.accounts.roles import Perm
+from teachnet.core import protect
+from teachnet.orgs.models import Region
+from teachnet.training.models import Project, Subject
+
+from .models import Kind, Submission, SubmissionEvent, SubmissionRow, UploadAttempt
+from .roster_check import RosterCheck, RosterUnusable, roster_check
+from .selectors import quota_for, taken_elsewhere_fn, window_for
+
+SUBMIT_PERM = {Kind.TRAINEE: Perm.REPORT_SUBMIT_TRAINEE, Kind.TRAINER: Perm.REPORT_SUBMIT_TRAINER}
+REVIEW_PERM = {Kind.TRAINEE: Perm.REPORT_REVIEW_TRAINEE, Kind.TRAINER: Perm.REPORT_REVIEW_TRAINER}
+REOPEN_DAYS = 7
+
+
+class ConcurrentUpload(ValidationError):
+    """Another upload for the same table finished first."""
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    check: RosterCheck
+    saved: bool
+
+
+def _event(*, submission: Submission, actor, action: str, from_state: str, reason: str = "", **data) -> None:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=submission.state,
+        reason=reason,
+        data=data,
+    )
+
+
+def _fresh(submission: Submission) -> Submission:
+    """The submission as the database has it now: a page's copy may be minutes old."""
+    return Submission.objects.select_related("project", "region", "subject").get(pk=submission.pk)
+
+
+def _require(*, actor, perm: Perm, submission: Submission) -> None:
+    if not can(actor=actor, perm=perm, obj=submission):
+        raise PermissionDenied(_("您无权对该上报表执行此操作。"))
+
+
+def _scope_kind_ok(kind: str, region: Region) -> bool:
+    return (kind == Kind.TRAINEE and region.level == Region.Level.CITY) or (
+        kind == Kind.TRAINER and region.level == Region.Level.PROVINCE
+    )
+
+
+def submission_open(
+    *, actor, project: Project, kind: str, region: Region, subject: Subject | None
+) -> Submission:
+    """The table a city (per subject) or a province reports: created on first use, then always the same."""
+    if not _scope_kind_ok(kind, region) or (kind == Kind.TRAINEE) != (subject is not None):
+        raise ValidationError(_("学员信息表按地市和学科上报，培训者信息表按省上报。"))
+    submission, _created = Submission.objects.get_or_create(
+        project=project, kind=kind, region=region, subject=subject
+    )
+    _require(actor=actor, perm=SUBMIT_PERM[kind], submission=submission)
+    return submission
+
+
+def uploads_open(submission: Submission, at: dt.datetime | None = None) -> bool:
+    """Uploads and submitting are open inside the reporting window, or while a reviewer's reopening lasts."""
+    at = at or timezone.now()
+    if submission.reopened_until and at < submission.reopened_until:
+        return True
+    window = window_for(project=submission.project, kind=submission.kind)
+    return window is None or window.is_open(at)
+
+
+def _check_writable(*, actor, submission: Submission) -> None:
+    _require(actor=actor, perm=SUBMIT_PERM[submission.kind], submission=submission)
+    if not submission.editable:
+        raise ValidationError(_("该表已提交或已审核通过，不能再修改。"), code="not_editable")
+    if not uploads_open(submission):
+        raise ValidationError(
+            _("上报已截止，不能再上传或提交。如需修改请联系审核人重新开放。"), code="closed"
+        )
+
+
+def roster_upload(*, actor, submission: Submission, path: Path, source_name: str) -> UploadResult:
+    """Check the file; only if it has no error, replace the table's rows with it."""
+    submission = _fresh(submission)
+    _check_writable(actor=actor, submission=submission)
+    version = submission.version
+    subject = submission.subject
+    spec = None
+    if subject is not None:
+        from teachnet.training.catalog import SubjectSpec
+
+        spec = SubjectSpec(subject.stage, subject.name)
+    check = roster_check(
+        path=path,
+        kind=submission.kind,
+        scope=submission.region,
+        subject=spec,
+        quota=quota_for(project=submission.project, region=submission.region, subject=subject),
+        taken_elsewhere=taken_elsewhere_fn(
+            project=submission.project, kind=submission.kind, exclude=submission
+        ),
+    )
+    if check.errors:
+        return UploadResult(check=check, saved=False)
+    rows = [_row(submission, r) for r in check.valid_rows]
+    try:
+        with transaction.atomic():
+            # The version guard: this upload read `version` before its (long) check; if another upload
+            # committed since, the update finds nothing and this one gives way.
+            moved = Submission.objects.filter(
+                pk=submission.pk, version=version, state__in=["draft", "rejected"]
+            )
+            if not moved.update(version=F("version") + 1):
+                raise ConcurrentUpload(
+                    _(
+                        "同一张表刚刚有另一份文件上传成功，本次上传未保存。请刷新页面查看后再决定是否重新上传。"
+                    ),
+                    code="concurrent_upload",
+                )
+            SubmissionRow.objects.filter(submission=submission).delete()
+            SubmissionRow.objects.bulk_create(rows, batch_size=2000)
+            submission.refresh_from_db()
+            from_state = submission.state
+            submission.state = Submission.State.DRAFT
+            submission.row_count = len(rows)
+            submission.source_name = source_name[:200]
+            submission.uploaded_by = actor
+            submission.uploaded_at = timezone.now()
+            submission.save()
+            _event(
+                submission=submission,
+                actor=actor,
+                action="upload",
+                from_state=from_state,
+                rows=len(rows),
+                file=source_name[:200],
+            )
+    except IntegrityError as exc:
+        # Another city's table took one of these people between the check and the write.
+        raise ValidationError(
+            _("文件中有人员刚被其他上报表报送，本次上传未保存。请重新上传以查看具体行。"),
+            code="taken_meanwhile",
+        ) from exc
+    return UploadResult(check=check, saved=True)
+
+
+def _row(submission: Submission, r) -> SubmissionRow:
+    v = r.values
+    row = SubmissionRow(
+        submission=submission, project_id=submission.project_id, kind=submission.kind, row_no=r.row,
+        real_name=v.get("姓名", ""), gender=v.get("性别", ""), ethnicity=v.get("民族", ""),
+        email=v.get("电子邮箱", ""), region_id=v["region_code"], organization_name=v.get("工作单位", ""),
+        stage=v.get("学段", ""), subject_name=v.get("学科", ""), title=v.get("职称", ""),
+        position=v.get("职务", ""), teacher_type=v.get("教师类型", ""), note=v.get("备注", ""),
+    )  # fmt: skip
+    row.set_numbers(id_card=v["身份证号"], phone=v["手机号码"])
+    return row
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission: Submission) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _check_writable(actor=actor, submission=submission)
+    if submission.row_count == 0:
+        raise ValidationError(_("表中还没有人员，请先上传文件。"), code="empty")
+    from_state = submission.state
+    submission.state = Submission.State.SUBMITTED
+    submission.save(update_fields=["state", "updated_at"])
+    _event(submission=submission, actor=actor, action="submit", from_state=from_state)
+    return submission
+
+
+def _review(*, actor, submission: Submission, to_state: str, action: str, reason: str = "") -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(actor=actor, perm=REVIEW_PERM[submission.kind], submission=submission)
+    if submission.state != Submission.State.SUBMITTED:
+        raise ValidationError(_("只有已提交的表才能审核。"), code="not_submitted")
+    from_state = submission.state
+    submission.state = to_state
+    submission.reason = reason
+    submission.save(update_fields=["state", "reason", "updated_at"])
+    _event(submission=submission, actor=actor, action=action, from_state=from_state, reason=reason)
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor, submission: Submission) -> Submission:
+    return _review(actor=actor, submission=submission, to_state=Submission.State.APPROVED, action="approve")
+
+
+@transaction.atomic
+def submission_reject(*, actor, submission: Submission, reason: str) -> Submission:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("退回时请写明原因，以便上报人修改。")})
+    return _review(
+        actor=actor,
+        submission=submission,
+        to_state=Submission.State.REJECTED,
+        action="reject",
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def submission_reopen(*, actor, submission: Submission, reason: str, days: int = REOPEN_DAYS) -> Submission:
+    """A reviewer gives one table back to its submitter, past the deadline too, for a few days."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(actor=actor, perm=REVIEW_PERM[submission.kind], submission=submission)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("重新开放时请写明原因。")})
+    from_state = submission.state
+    submission.state = Submission.State.REJECTED
+    submission.reason = reason.strip()
+    submission.reopened_until = timezone.now() + dt.timedelta(days=days)
+    submission.save(update_fields=["state", "reason", "reopened_until", "updated_at"])
+    _event(
+        submission=submission,
+        actor=actor,
+        action="reopen",
+        from_state=from_state,
+        reason=submission.reason,
+        until=submission.reopened_until.isoformat(),
+    )
+    return submission
+
+
+@transaction.atomic
+def row_delete(*, actor, row: SubmissionRow) -> None:
+    submission = Submission.objects.select_for_update().get(pk=row.submission_id)
+    _check_writable(actor=actor, submission=submission)
+    row.delete()
+    submission.row_count = F("row_count") - 1
+    submission.version = F("version") + 1
+    submission.save(update_fields=["row_count", "version", "updated_at"])
+    submission.refresh_from_db()
+    _event(
+        submission=submission,
+        actor=actor,
+        action="row_delete",
+        from_state=submission.state,
+        row=row.row_no,
+        name=row.real_name,
+    )
+
+
+def row_numbers(row: SubmissionRow) -> dict[str, str]:
+    return {"id_card": protect.decrypt(row.id_card_encrypted), "phone": protect.decrypt(row.phone_encrypted)}
+
+
+# --- On approval: the reported people become learners / trainers-to-be (REP-4, TRN-6) ----------------------
+
+
+@dataclass(frozen=True)
+class EnrollResult:
+    people: int
+    accounts_created: int
+    accounts_matched: int
+    phone_taken: int
+    enrolled: int
+
+
+def submission_enroll(*, submission: Submission, reporter=None) -> EnrollResult:
+    """Match each approved row to an account by ID number or open one, enroll it in the project subject and
+    give it its role. Safe to run again: nothing is created twice."""
+    from teachnet.accounts.roles import Role
+    from teachnet.accounts.services import ReportedPerson, accounts_match_or_create, roles_grant_bulk
+    from teachnet.orgs.models import Organization
+    from teachnet.orgs.services import organizations_ensure
+    from teachnet.training.models import Enrollment
+    from teachnet.training.services import enrollments_add
+
+    submission = _fresh(submission)
+    if submission.state != Submission.State.APPROVED:
+        raise ValidationError(_("只有审核通过的表才能生成账号。"), code="not_approved")
+    rows = list(SubmissionRow.objects.filter(submission=submission).order_by("row_no"))
+    steps = 4
+    if reporter:
+        reporter.running(total=steps, message=_("正在匹配工作单位"))
+    # A work unit named in a table and not yet registered is taken to be a school of that county; admins can
+    # correct its type later.
+    orgs = organizations_ensure(
+        keys={(r.region_id, r.organization_name) for r in rows}, type=Organization.Type.SCHOOL
+    )
+    if reporter:
+        reporter.advance(done=1, message=_("正在匹配和开设账号"), force=True)
+    people = [
+        ReportedPerson(
+            real_name=r.real_name, gender={"男": "M", "女": "F"}.get(r.gender, ""),
+            id_card_encrypted=r.id_card_encrypted, id_card_hash=r.id_card_hash,
+            id_card_masked=r.id_card_masked, phone_encrypted=r.phone_encrypted, phone_hash=r.phone_hash,
+            phone_masked=r.phone_masked,
+            email=r.email, organization_id=orgs.get((r.region_id, r.organization_name.strip()[:120])),
+            region_id=r.region_id,
+        )
+        for r in rows
+    ]  # fmt: skip
+    match = accounts_match_or_create(people=people)
+    if reporter:
+        reporter.advance(done=2, message=_("正在授予角色"), force=True)
+    role = Role.LEARNER if submission.kind == Kind.TRAINEE else Role.BACKBONE_TRAINER
+    roles_grant_bulk(
+        grants=[(match.user_ids[p.id_card_hash], role, p.organization_id, p.region_id) for p in people],
+        project=submission.project, granted_by=None,
+    )  # fmt: skip
+    if reporter:
+        reporter.advance(done=3, message=_("正在登记参训"), force=True)
+    enrolled = 0
+    if submission.kind == Kind.TRAINEE:
+        entries = [(match.user_ids[p.id_card_hash], submission.subject_id, Enrollment.Role.LEARNER,
+                    submission.region_id) for p in people]  # fmt: skip
+        enrolled = enrollments_add(
+            project=submission.project, entries=entries, source=f"submission:{submission.pk}"
+        )
+    else:
+        subjects = {(s.stage, s.name): s.pk for s in submission.project.subjects.all()}
+        entries = [
+            (match.user_ids[r.id_card_hash], subjects[(r.stage, r.subject_name)], Enrollment.Role.TRAINER,
+             r.region_id[:4] + "00")
+            for r in rows if (r.stage, r.subject_name) in subjects
+        ]  # fmt: skip
+        enrolled = enrollments_add(
+            project=submission.project, entries=entries, source=f"submission:{submission.pk}"
+        )
+    result = EnrollResult(people=len(rows), accounts_created=match.created, accounts_matched=match.matched,
+                          phone_taken=match.phone_taken, enrolled=enrolled)  # fmt: skip
+    _event(submission=submission, actor=None, action="enroll", from_state=submission.state,
+           **{k: v for k, v in result.__dict__.items()})  # fmt: skip
+    if reporter:
+        reporter.finish(
+            message=_("已处理 %(n)d 人：新开账号 %(c)d 个，匹配已有账号 %(m)d 个。")
+            % {"n": result.people, "c": result.accounts_created, "m": result.accounts_matched}
+        )
+    return result
+
+
+# --- Upload attempts: the file is kept, checked in the background, and the outcome recorded ----------------
+
+PAGE_ERRORS = 2000
+
+
+def upload_attempt_create(*, actor, submission: Submission, uploaded_file) -> UploadAttempt:
+    """Store an uploaded file (size-checked before anything parses it) as an attempt on the table."""
+    from django.conf import settings
+
+    from teachnet.core.services import private_path
+
+    submission = _fresh(submission)
+    _check_writable(actor=actor, submission=submission)
+    limit = settings.ROSTER_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise ValidationError(
+            _("文件过大（%(size)d MB），上限为 %(limit)d MB。")
+            % {"size": uploaded_file.size // 2**20, "limit": limit // 2**20},
+            code="too_large",
+        )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = private_path("uploads", f"submission-{submission.pk}", f"{stamp}.xlsx")
+    with open(path, "wb") as fh:
+        for chunk in uploaded_file.chunks():
+            fh.write(chunk)
+    return UploadAttempt.objects.create(
+        submission=submission,
+        uploaded_by=actor,
+        source_name=(uploaded_file.name or "")[:200],
+        stored_path=str(path.relative_to(settings.PRIVATE_ROOT)),
+        size=uploaded_file.size,
+    )
+
+
+def upload_attempt_run(*, attempt: UploadAttempt, reporter=None) -> UploadAttempt:
+    """Check the attempt's file and, if it passes, save it as the table's rows; record what happened."""
+    from django.conf import settings
+
+    from .roster_marked import write_marked_copy
+
+    path = Path(settings.PRIVATE_ROOT) / attempt.stored_path
+    if reporter:
+        reporter.running(total=2, message=_("正在检查文件"))
+    try:
+        result = roster_upload(
+            actor=attempt.uploaded_by,
+            submission=attempt.submission,
+            path=path,
+            source_name=attempt.source_name,
+        )
+    except RosterUnusable as exc:
+        attempt.status, attempt.message = UploadAttempt.Status.UNUSABLE, str(exc)
+    except (ValidationError, PermissionDenied) as exc:
+        attempt.status = UploadAttempt.Status.FAILED
+        attempt.message = " ".join(getattr(exc, "messages", [str(exc)]))
+    else:
+        check = result.check
+        attempt.rows, attempt.error_count = check.rows, len(check.errors)
+        attempt.errors = [e.__dict__ for e in check.errors[:PAGE_ERRORS]]
+        attempt.warnings = list(check.warnings)
+        if result.saved:
+            attempt.status = UploadAttempt.Status.SAVED
+        else:
+            attempt.status = UploadAttempt.Status.INVALID
+            if reporter:
+                reporter.advance(done=1, message=_("正在标注错误"), force=True)
+            marked = path.with_name(path.stem + "-marked.xlsx")
+            write_marked_copy(check=check, path_in=path, path_out=marked)
+            attempt.marked_path = str(marked.relative_to(settings.PRIVATE_ROOT))
+    attempt.save()
+    if reporter:
+        messages = {
+            UploadAttempt.Status.SAVED: _("已保存 %(n)d 人。") % {"n": attempt.rows},
+            UploadAttempt.Status.INVALID: _("发现 %(n)d 处错误，文件未保存。") % {"n": attempt.error_count},
+        }
+        reporter.finish(message=messages.get(attempt.status, attempt.message))
+    return attempt

@@ -1,0 +1,104 @@
+"""The reporting pages, as each role uses them: the grant and the denial."""
+
+import pytest
+from openpyxl import load_workbook
+
+from teachnet.orgs.models import Region
+from teachnet.reporting import services
+from teachnet.reporting.models import Submission, UploadAttempt
+from teachnet.reporting.tests.xlsx_builders import trainee_row, write_roster
+from teachnet.training.catalog import GP2011_SUBJECTS
+from teachnet.training.models import Enrollment
+from teachnet.training.services import subjects_ensure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gz_math(gz_city_lead, project):
+    subjects_ensure(project=project, specs=GP2011_SUBJECTS)
+    math = project.subjects.get(stage="初中", name="数学")
+    return services.submission_open(
+        actor=gz_city_lead,
+        project=project,
+        kind="trainee",
+        region=Region.objects.get(code="440100"),
+        subject=math,
+    )
+
+
+def post_file(client, submission, path):
+    with open(path, "rb") as fh:
+        return client.post(f"/reporting/{submission.pk}/upload/", {"file": fh}, follow=True)
+
+
+def test_city_lead_sees_a_row_per_subject_and_starts_one(client, gz_city_lead, project):
+    subjects_ensure(project=project, specs=GP2011_SUBJECTS)
+    client.force_login(gz_city_lead)
+    page = client.get("/reporting/").content.decode()
+    assert page.count("开始上报") == 19
+    math = project.subjects.get(stage="初中", name="数学")
+    response = client.post(
+        "/reporting/start/",
+        {"project": project.pk, "kind": "trainee", "region": "440100", "subject": math.pk},
+    )
+    submission = Submission.objects.get()
+    assert response["Location"] == f"/reporting/{submission.pk}/"
+
+
+def test_upload_with_errors_shows_them_by_row_and_column_and_offers_a_marked_copy(
+    client, gz_city_lead, gz_math, tmp_path
+):
+    rows = [trainee_row(n) for n in range(1, 5)]
+    rows[1]["身份证号"] = rows[1]["身份证号"][:17] + ("0" if rows[1]["身份证号"][17] != "0" else "1")
+    client.force_login(gz_city_lead)
+    page = post_file(client, gz_math, write_roster(tmp_path / "广州.xlsx", rows)).content.decode()
+    assert "身份证号校验位不正确" in page and 'data-testid="errors"' in page
+    attempt = UploadAttempt.objects.get()
+    assert attempt.status == "invalid" and attempt.errors[0]["row"] == 3
+    marked = client.get(f"/reporting/{gz_math.pk}/attempts/{attempt.pk}/marked.xlsx")
+    assert marked.status_code == 200
+    path = tmp_path / "marked.xlsx"
+    path.write_bytes(b"".join(marked.streaming_content))
+    assert len(load_workbook(path).sheetnames) >= 2
+    gz_math.refresh_from_db()
+    assert gz_math.row_count == 0
+
+
+def test_a_renamed_file_is_refused_with_a_message(client, gz_city_lead, gz_math, tmp_path):
+    path = tmp_path / "名单.xlsx"
+    path.write_text("姓名,身份证号\n张三,440106198503120011\n", encoding="utf-8")
+    client.force_login(gz_city_lead)
+    page = post_file(client, gz_math, path).content.decode()
+    assert UploadAttempt.objects.get().status == "unusable" and "xlsx" in page
+
+
+def test_clean_upload_submit_and_approval_through_the_pages(
+    client, gz_city_lead, gd_province_lead, gz_math, tmp_path
+):
+    client.force_login(gz_city_lead)
+    post_file(client, gz_math, write_roster(tmp_path / "ok.xlsx", [trainee_row(n) for n in range(1, 4)]))
+    client.post(f"/reporting/{gz_math.pk}/submit/")
+    client.force_login(gd_province_lead)
+    assert "待我审核" in client.get("/reporting/").content.decode()
+    client.post(f"/reporting/{gz_math.pk}/approve/")
+    gz_math.refresh_from_db()
+    assert gz_math.state == "approved" and Enrollment.objects.count() == 3
+    client.force_login(gz_city_lead)
+    page = client.get(f"/reporting/{gz_math.pk}/").content.decode()
+    assert 'data-testid="upload"' not in page and 'data-testid="codes"' in page
+
+
+def test_others_get_404(client, sz_city_lead, learner, gz_math):
+    for who in (sz_city_lead, learner):
+        client.force_login(who)
+        assert client.get(f"/reporting/{gz_math.pk}/").status_code == 404
+        assert client.get(f"/reporting/{gz_math.pk}/template.xlsx").status_code == 404
+        assert client.post(f"/reporting/{gz_math.pk}/submit/").status_code == 404
+    assert client.get("/reporting/").status_code == 404
+
+
+def test_template_download(client, gz_city_lead, gz_math):
+    client.force_login(gz_city_lead)
+    response = client.get(f"/reporting/{gz_math.pk}/template.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
