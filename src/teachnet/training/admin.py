@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Project
+from .models import Enrollment, Project, Quota, Subject
 
 
 @admin.register(Project)
@@ -8,3 +8,24 @@ class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "target_headcount", "office"]
     filter_horizontal = ["provinces", "providers"]
     raw_id_fields = ["office"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["label", "project"]
+    list_filter = ["project", "stage"]
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ["region", "subject", "places", "project"]
+    list_filter = ["project", "subject"]
+    search_fields = ["region__name", "region__code"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "project", "subject", "role", "region"]
+    list_filter = ["project", "role", "subject"]
+    raw_id_fields = ["user", "region"]
