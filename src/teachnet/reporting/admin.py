@@ -27,8 +27,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["region__name", "region__code"]
     readonly_fields = [
-        "project", "kind", "region", "subject", "state", "row_count", "source_name", "uploaded_by", "uploaded_at",
-        "reason", "reopened_until", "version",
+        "project", "kind", "region", "subject", "state", "row_count", "source_name", "uploaded_by",
+        "uploaded_at", "reason", "reopened_until", "version",
     ]  # fmt: skip
     inlines = [EventInline]
 

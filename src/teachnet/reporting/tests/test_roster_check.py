@@ -2,17 +2,20 @@
 
 import datetime as dt
 
+import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teachnet.core.identity import id_check_char, validate_id_card, validate_mobile
+from teachnet.core.identity import id_card_problem, id_check_char, validate_id_card, validate_mobile
 from teachnet.core.protect import blind_index
 from teachnet.orgs.models import Region
 from teachnet.reporting import roster_check as engine
 from teachnet.reporting.roster_check import RosterUnusable, clean_code, roster_check
+from teachnet.reporting.roster_marked import write_marked_copy
 from teachnet.training.catalog import subject_by_label
 
 from . import xlsx_builders as xb
@@ -546,3 +549,67 @@ def test_column_letters():
     assert [engine.column_letter(i) for i in (0, 13, 25, 26, 27, 701, 702)] == [
         "A", "N", "Z", "AA", "AB", "ZZ", "AAA",
     ]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.one_of(_valid_ids(), st.text(alphabet="0123456789Xx", min_size=14, max_size=19)))
+def test_the_fast_id_check_agrees_with_validate_id_card(number):
+    number = number.upper()
+    today = dt.date.today()
+    try:
+        validate_id_card(number, today=today)
+        expected = None
+    except ValidationError as exc:
+        expected = exc.code
+    assert id_card_problem(number, today=today) == expected
+
+
+# --- the marked copy -------------------------------------------------------------------------------------
+
+
+def test_the_marked_copy_marks_each_wrong_cell_and_lists_every_error(upload, gz, tmp_path):
+    # Given a checked file with a bad phone on row 3, a row over the quota, and text that looks like a formula
+    rows = [xb.trainee_row(1), xb.trainee_row(2, 手机号码="12345"), xb.trainee_row(3)]
+    path = upload(rows, text_cells={"N2": '=HYPERLINK("http://x")'})
+    result = check_trainees(path, gz, quota=2)
+    out = tmp_path / "marked.xlsx"
+
+    # When the marked copy is written
+    write_marked_copy(check=result, path_in=path, path_out=out)
+
+    # Then the summary comes first and lists every error; the sheet keeps its values and marks the errors
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["错误汇总", "学员信息表"]
+    summary = [[c.value for c in row] for row in book["错误汇总"].iter_rows(min_row=2)]
+    assert [(r[0], r[1]) for r in summary] == [(3, "手机号码"), (4, "（整行）")]
+    sheet = book["学员信息表"]
+    assert [c.value for c in sheet[1]] == list(engine.TRAINEE_COLUMNS)
+    phone = sheet["F3"]
+    assert phone.value == "12345"
+    assert phone.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "11位" in phone.comment.text
+    assert sheet["A3"].fill.fgColor.rgb.endswith("FFC7CE")  # the row's 序号 too
+    assert "手机号码" in sheet["A3"].comment.text
+    assert "名额" in sheet["A4"].comment.text
+    assert sheet["A2"].comment is None and sheet["F2"].fill.fill_type is None
+    assert sheet["E2"].value == rows[0]["身份证号"]
+    assert sheet["A2"].value == 1
+    assert sheet["N2"].value == '=HYPERLINK("http://x")' and sheet["N2"].data_type == "s"
+
+
+def test_the_marked_copy_can_be_fixed_and_checked_again(upload, gz, tmp_path):
+    path = upload([xb.trainee_row(1), xb.trainee_row(2, 民族="火星族")])
+    out = tmp_path / "marked.xlsx"
+    write_marked_copy(check=check_trainees(path, gz), path_in=path, path_out=out)
+
+    again = check_trainees(out, gz)
+
+    assert codes(again) == [(3, "民族", "ethnicity_value")]
+    assert again.warnings == ["工作表“错误汇总”不是学员信息表，未读取，已忽略。"]
+
+
+def test_a_clean_file_gets_a_summary_saying_so(upload, gz, tmp_path):
+    path = upload([xb.trainee_row(1)])
+    out = tmp_path / "marked.xlsx"
+    write_marked_copy(check=check_trainees(path, gz), path_in=path, path_out=out)
+    assert openpyxl.load_workbook(out)["错误汇总"]["C2"].value == "没有发现错误。"

@@ -74,11 +74,13 @@ def write_roster(
     hidden_columns: Sequence[str] = (),
     merged: Sequence[str] = (),
     formulas: dict[str, tuple[str, object | None]] | None = None,
+    text_cells: dict[str, str] | None = None,
 ) -> Path:
     """A roster file: `rows` as dicts (keyed by header) or lists; the header is the template's unless given.
 
     `before`: rows above the header (a title row people add). `formulas`: cell -> (formula, saved value or
-    None for a file never opened in Excel). `hidden_rows` are Excel row numbers.
+    None for a file never opened in Excel). `text_cells`: cell -> text kept as text even when it starts with
+    "=". `hidden_rows` are Excel row numbers.
     """
     columns = TRAINEE_COLUMNS if kind == "trainee" else TRAINER_COLUMNS
     wb = Workbook()
@@ -103,6 +105,9 @@ def write_roster(
         ws.merge_cells(ref)
     for ref, (formula, _value) in (formulas or {}).items():
         ws[ref] = "=" + formula
+    for ref, text in (text_cells or {}).items():
+        ws[ref] = text
+        ws[ref].data_type = "s"
     for name, lines in (extra_sheets or {}).items():
         extra = wb.create_sheet(name)
         for line in lines:
