@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teachnet.core import protect
+from teachnet.core.bulk import bulk_insert
 from teachnet.core.identity import id_gender, validate_id_card, validate_mobile
 from teachnet.core.services import audit_record, private_path
 from teachnet.orgs.models import Organization, Region
@@ -588,36 +589,30 @@ def accounts_match_or_create(*, people: Sequence[ReportedPerson], chunk: int = 5
     unusable = make_password(None)  # one unusable marker for all: "!" + random, never a valid password
     users = []
     for p in new:
-        phone_ok = p.phone_hash not in taken_phones
-        taken_phones.add(p.phone_hash)
-        user = User(
-            username=_new_username(), real_name=p.real_name, gender=p.gender, email=p.email,
-            id_card_encrypted=p.id_card_encrypted, id_card_hash=p.id_card_hash,
-            id_card_masked=p.id_card_masked, organization_id=p.organization_id, region_id=p.region_id,
-            password=unusable,
-        )  # fmt: skip
-        if phone_ok:
-            user.phone_encrypted, user.phone_hash, user.phone_masked = (
-                p.phone_encrypted,
-                p.phone_hash,
-                p.phone_masked,
+        user = {
+            "username": _new_username(), "real_name": p.real_name, "gender": p.gender, "email": p.email,
+            "id_card_encrypted": p.id_card_encrypted, "id_card_hash": p.id_card_hash,
+            "id_card_masked": p.id_card_masked, "organization_id": p.organization_id,
+            "region_id": p.region_id, "password": unusable,
+        }  # fmt: skip
+        # A phone already on another account (or twice in this batch) stays off the new one: the number is
+        # unique, and the lead sees how many accounts lack a phone.
+        if p.phone_hash not in taken_phones:
+            user.update(
+                phone_encrypted=p.phone_encrypted, phone_hash=p.phone_hash, phone_masked=p.phone_masked
             )
+            taken_phones.add(p.phone_hash)
         users.append(user)
-    phone_missing = sum(1 for u in users if u.phone_hash is None)
+    phone_missing = sum(1 for u in users if "phone_hash" not in u)
     with transaction.atomic():
-        User.objects.bulk_create(users, batch_size=2000)
-        if users and users[0].pk is None:  # backends without RETURNING on bulk insert
-            names = [u.username for u in users]
-            by_name = {}
-            for start in range(0, len(names), chunk):
-                by_name.update(
-                    User.objects.filter(username__in=names[start : start + chunk]).values_list(
-                        "username", "pk"
-                    )
+        bulk_insert(User, users)
+        names = [u["username"] for u in users]
+        for start in range(0, len(names), chunk):
+            user_ids.update(
+                User.objects.filter(username__in=names[start : start + chunk]).values_list(
+                    "id_card_hash", "pk"
                 )
-            for u in users:
-                u.pk = by_name[u.username]
-    user_ids.update({u.id_card_hash: u.pk for u in users})
+            )
     return MatchResult(user_ids=user_ids, created=len(users), matched=matched, phone_taken=phone_missing)
 
 
@@ -628,18 +623,13 @@ def roles_grant_bulk(
     granted_by: User | None,
 ) -> int:
     """(user id, role, organization id, region code) each; grants a user already holds are skipped."""
-    rows = [
-        RoleAssignment(
-            user_id=u,
-            role=role,
-            organization_id=org,
-            region_id=None if org else region,
-            project=project,
-            granted_by=granted_by,
-        )
+    project_id = project.pk if project else None
+    granter_id = granted_by.pk if granted_by else None
+    rows = (
+        {"user_id": u, "role": role, "organization_id": org, "region_id": None if org else region,
+         "project_id": project_id, "granted_by_id": granter_id}
         for u, role, org, region in grants
-    ]
+    )  # fmt: skip
     before = RoleAssignment.objects.filter(project=project).count()
-    # bulk_create with ignore_conflicts hands back every object, inserted or not: count what is new.
-    RoleAssignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    bulk_insert(RoleAssignment, rows, ignore_conflicts=True)
     return RoleAssignment.objects.filter(project=project).count() - before

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from teachnet.accounts.permissions import can
 from teachnet.accounts.roles import Perm
 from teachnet.core import protect
+from teachnet.core.bulk import bulk_insert
 from teachnet.orgs.models import Region
 from teachnet.training.models import Project, Subject
 
@@ -141,7 +142,7 @@ def roster_upload(*, actor, submission: Submission, path: Path, source_name: str
                     code="concurrent_upload",
                 )
             SubmissionRow.objects.filter(submission=submission).delete()
-            SubmissionRow.objects.bulk_create(rows, batch_size=2000)
+            bulk_insert(SubmissionRow, rows)
             submission.refresh_from_db()
             from_state = submission.state
             submission.state = Submission.State.DRAFT
@@ -167,17 +168,22 @@ def roster_upload(*, actor, submission: Submission, path: Path, source_name: str
     return UploadResult(check=check, saved=True)
 
 
-def _row(submission: Submission, r) -> SubmissionRow:
+def _row(submission: Submission, r) -> dict:
+    """A checked row as SubmissionRow columns; numbers protected, reusing the check's keyed hash."""
     v = r.values
-    row = SubmissionRow(
-        submission=submission, project_id=submission.project_id, kind=submission.kind, row_no=r.row,
-        real_name=v.get("姓名", ""), gender=v.get("性别", ""), ethnicity=v.get("民族", ""),
-        email=v.get("电子邮箱", ""), region_id=v["region_code"], organization_name=v.get("工作单位", ""),
-        stage=v.get("学段", ""), subject_name=v.get("学科", ""), title=v.get("职称", ""),
-        position=v.get("职务", ""), teacher_type=v.get("教师类型", ""), note=v.get("备注", ""),
-    )  # fmt: skip
-    row.set_numbers(id_card=v["身份证号"], phone=v["手机号码"])
-    return row
+    id_card, phone = v["身份证号"], v["手机号码"]
+    return {
+        "submission_id": submission.pk, "project_id": submission.project_id, "kind": submission.kind,
+        "row_no": r.row, "real_name": v.get("姓名", ""), "gender": v.get("性别", ""),
+        "ethnicity": v.get("民族", ""), "email": v.get("电子邮箱", ""), "region_id": v["region_code"],
+        "organization_name": v.get("工作单位", ""),
+        "stage": v.get("学段", ""), "subject_name": v.get("学科", ""), "title": v.get("职称", ""),
+        "position": v.get("职务", ""), "teacher_type": v.get("教师类型", ""), "note": v.get("备注", ""),
+        "id_card_encrypted": protect.encrypt(id_card),
+        "id_card_hash": v.get("id_card_index") or protect.blind_index("id_card", id_card),
+        "id_card_masked": protect.mask_id_card(id_card), "phone_encrypted": protect.encrypt(phone),
+        "phone_hash": protect.blind_index("phone", phone), "phone_masked": protect.mask_phone(phone),
+    }  # fmt: skip
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from teachnet.core.bulk import bulk_insert
+
 from .models import Enrollment, Project, Subject
 
 
@@ -10,13 +12,19 @@ def enrollments_add(
 ) -> int:
     """(user id, subject id, role, city code) each; a person already enrolled in the project keeps their
     enrollment (a re-approval never enrolls twice)."""
-    rows = [
-        Enrollment(project=project, user_id=u, subject_id=s, role=role, region_id=region, source=source)
+    rows = (
+        {
+            "project_id": project.pk,
+            "user_id": u,
+            "subject_id": s,
+            "role": role,
+            "region_id": region,
+            "source": source,
+        }
         for u, s, role, region in entries
-    ]
+    )
     before = Enrollment.objects.filter(project=project).count()
-    # bulk_create with ignore_conflicts hands back every object, inserted or not: count what is new.
-    Enrollment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    bulk_insert(Enrollment, rows, ignore_conflicts=True)
     return Enrollment.objects.filter(project=project).count() - before
 
 
