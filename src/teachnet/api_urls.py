@@ -13,4 +13,5 @@ urlpatterns = [
     path("v1/", include("teachnet.accounts.rest_api.urls")),
     path("v1/", include("teachnet.training.rest_api.urls")),
     path("v1/", include("teachnet.reporting.rest_api.board_urls")),
+    path("v1/", include("teachnet.reporting.rest_api.urls")),
 ]

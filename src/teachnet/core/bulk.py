@@ -32,10 +32,8 @@ def bulk_insert(
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             value = now
-        elif f.has_default():
-            value = f.get_default()
         else:
-            value = None
+            value = f.get_default()  # as Django's own: "" for a text field without a default, else None
         if isinstance(f, models.DateTimeField) and value is not None:
             value = connection.ops.adapt_datetimefield_value(value)
         defaults[f.attname] = value

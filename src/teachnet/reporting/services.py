@@ -71,10 +71,14 @@ def _scope_kind_ok(kind: str, region: Region) -> bool:
     )
 
 
+@transaction.atomic
 def submission_open(
     *, actor, project: Project, kind: str, region: Region, subject: Subject | None
 ) -> Submission:
-    """The table a city (per subject) or a province reports: created on first use, then always the same."""
+    """The table a city (per subject) or a province reports: created on first use, then always the same.
+
+    Atomic: a refused open leaves no empty table behind in someone else's region.
+    """
     if not _scope_kind_ok(kind, region) or (kind == Kind.TRAINEE) != (subject is not None):
         raise ValidationError(_("学员信息表按地市和学科上报，培训者信息表按省上报。"))
     submission, _created = Submission.objects.get_or_create(

@@ -240,3 +240,32 @@ def test_trainer_table_is_the_provinces_and_reviewed_by_the_project_office(
     result = services.submission_enroll(submission=table)
     assert result.enrolled == 2
     assert Enrollment.objects.filter(role="trainer", region_id="440100").count() == 2
+
+
+def test_a_refused_open_leaves_no_table_behind(sz_city_lead, project, math):
+    with pytest.raises(PermissionDenied):
+        services.submission_open(
+            actor=sz_city_lead,
+            project=project,
+            kind="trainee",
+            region=Region.objects.get(code="440100"),
+            subject=math,
+        )
+    assert not Submission.objects.exists()
+
+
+def test_approval_opens_an_account_without_the_phone_another_account_holds(
+    gz_city_lead, gd_province_lead, gz_math, learner, tmp_path
+):
+    row = trainee_row(201, 手机号码=learner.phone)
+    assert upload(gz_city_lead, gz_math, tmp_path, [row]).saved
+    services.submission_submit(actor=gz_city_lead, submission=gz_math)
+    services.submission_approve(actor=gd_province_lead, submission=gz_math)
+    result = services.submission_enroll(submission=gz_math)
+    assert (result.accounts_created, result.phone_taken) == (1, 1)
+    new = User.objects.get(id_card_hash=gz_math.rows.get().id_card_hash)
+    assert (
+        new.phone_hash is None
+        and new.phone_encrypted == ""
+        and learner.phone == User.objects.get(pk=learner.pk).phone
+    )
