@@ -2,9 +2,8 @@
 
 from celery import shared_task
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from teachnet.core.services import ProgressReporter
+from teachnet.core.services import run_reported
 
 
 @shared_task(name="accounts.export_activation_codes")
@@ -21,23 +20,20 @@ def export_activation_codes(
     from .models import User
     from .services import activation_codes_export
 
-    reporter = ProgressReporter(progress_id)
-    with override(language):
-        try:
-            actor = User.objects.get(pk=actor_id)
-            region = Region.objects.get(pk=region_code)
-            path, count = activation_codes_export(
-                actor=actor,
-                region=region,
-                reporter=reporter,
-                activate_url=activate_url,
-                id_card_hashes=id_card_hashes,
-            )
-            reporter.finish(
-                message=_("已为 %(n)d 个未激活账号生成激活码。") % {"n": count},
-                result_path=path,
-                result_name=f"{region.name}-激活码.xlsx",
-            )
-        except Exception as exc:  # the page must show the failure, whatever it was
-            reporter.fail(message=str(exc) or exc.__class__.__name__)
-            raise
+    def job(reporter) -> None:
+        actor = User.objects.get(pk=actor_id)
+        region = Region.objects.get(pk=region_code)
+        path, count = activation_codes_export(
+            actor=actor,
+            region=region,
+            reporter=reporter,
+            activate_url=activate_url,
+            id_card_hashes=id_card_hashes,
+        )
+        reporter.finish(
+            message=_("已为 %(n)d 个未激活账号生成激活码。") % {"n": count},
+            result_path=path,
+            result_name=f"{region.name}-激活码.xlsx",
+        )
+
+    run_reported(progress_id, language, job)

@@ -92,3 +92,16 @@ def run_in_background(task, *args) -> None:
         threading.Thread(target=target, name=f"task-{task.name}", daemon=True).start()
     else:
         task.delay(*args)
+
+
+def run_reported(progress_id, language: str, job):
+    """Run job(reporter) in the person's language; any failure is shown on their progress bar, then raised."""
+    from django.utils.translation import override
+
+    reporter = ProgressReporter(progress_id)
+    with override(language):
+        try:
+            return job(reporter)
+        except Exception as exc:  # the page must show the failure, whatever it was
+            reporter.fail(message=str(exc) or exc.__class__.__name__)
+            raise

@@ -443,3 +443,36 @@ def upload_attempt_run(*, attempt: UploadAttempt, reporter=None) -> UploadAttemp
         }
         reporter.finish(message=messages.get(attempt.status, attempt.message))
     return attempt
+
+
+# --- Starting the long jobs (pages and API alike) ---------------------------------------------------------
+
+
+def upload_start(*, actor, submission: Submission, uploaded_file, language: str):
+    """Store the file as an attempt and check it in the background; returns (attempt, its progress)."""
+    from teachnet.core.services import progress_start, run_in_background
+
+    from .tasks import check_upload
+
+    attempt = upload_attempt_create(actor=actor, submission=submission, uploaded_file=uploaded_file)
+    task = progress_start(
+        owner=actor, kind="roster_upload", title=_("检查并导入：%(name)s") % {"name": attempt.source_name}
+    )
+    UploadAttempt.objects.filter(pk=attempt.pk).update(progress=task)
+    run_in_background(check_upload, str(task.pk), attempt.pk, language)
+    return attempt, task
+
+
+def approve_and_enroll(*, actor, submission: Submission, language: str):
+    """Approve the table, then open accounts and enroll its people in the background; returns
+    (submission, the enrollment's progress)."""
+    from teachnet.core.services import progress_start, run_in_background
+
+    from .tasks import enroll_submission
+
+    submission = submission_approve(actor=actor, submission=submission)
+    task = progress_start(
+        owner=actor, kind="roster_enroll", title=_("开设账号并登记参训：%(s)s") % {"s": submission}
+    )
+    run_in_background(enroll_submission, str(task.pk), submission.pk, language)
+    return submission, task

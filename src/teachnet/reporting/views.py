@@ -31,10 +31,9 @@ from teachnet.training.models import Project, Subject
 
 from . import services
 from .forms import ReasonForm, UploadForm
-from .models import Kind, Submission, UploadAttempt
+from .models import Kind, Submission
 from .roster_template import roster_template, template_filename
 from .selectors import submission_list_visible, window_for
-from .tasks import check_upload, enroll_submission
 
 
 def _project(request) -> Project:
@@ -181,19 +180,15 @@ def submission_upload(request, pk):
         messages.error(request, _("请选择要上传的 Excel 文件。"))
         return _back(submission)
     try:
-        attempt = services.upload_attempt_create(
-            actor=request.user, submission=submission, uploaded_file=form.cleaned_data["file"]
+        _attempt, task = services.upload_start(
+            actor=request.user,
+            submission=submission,
+            uploaded_file=form.cleaned_data["file"],
+            language=get_language(),
         )
     except (PermissionDenied, ValidationError) as exc:
         _fail(request, exc)
         return _back(submission)
-    task = progress_start(
-        owner=request.user,
-        kind="roster_upload",
-        title=_("检查并导入：%(name)s") % {"name": attempt.source_name},
-    )
-    UploadAttempt.objects.filter(pk=attempt.pk).update(progress=task)
-    run_in_background(check_upload, str(task.pk), attempt.pk, get_language())
     return _back(submission, task)
 
 
@@ -207,13 +202,9 @@ def submission_action(request, pk, action):
             services.submission_submit(actor=request.user, submission=submission)
             messages.success(request, _("已提交，等待审核。"))
         elif action == "approve":
-            services.submission_approve(actor=request.user, submission=submission)
-            task = progress_start(
-                owner=request.user,
-                kind="roster_enroll",
-                title=_("开设账号并登记参训：%(s)s") % {"s": submission},
+            _submission_now, task = services.approve_and_enroll(
+                actor=request.user, submission=submission, language=get_language()
             )
-            run_in_background(enroll_submission, str(task.pk), submission.pk, get_language())
             messages.success(request, _("已审核通过。"))
             return _back(submission, task)
         elif action == "reject":

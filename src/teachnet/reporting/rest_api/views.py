@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -31,12 +30,10 @@ from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
 from teachnet.core.selectors import task_progress_for_owner
-from teachnet.core.services import progress_start, run_in_background
 
 from .. import services
 from ..models import Submission, SubmissionEvent, SubmissionRow, UploadAttempt
 from ..selectors import submission_list_visible
-from ..tasks import check_upload, enroll_submission
 from .serializers import (
     ApprovalSerializer,
     ReasonSerializer,
@@ -156,16 +153,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with _service_call():
-            attempt = services.upload_attempt_create(
-                actor=request.user, submission=submission, uploaded_file=data.validated_data["file"]
+            attempt, task = services.upload_start(
+                actor=request.user,
+                submission=submission,
+                uploaded_file=data.validated_data["file"],
+                language=get_language(),
             )
-        task = progress_start(
-            owner=request.user,
-            kind="roster_upload",
-            title=_("检查并导入：%(name)s") % {"name": attempt.source_name},
-        )
-        UploadAttempt.objects.filter(pk=attempt.pk).update(progress=task)
-        run_in_background(check_upload, str(task.pk), attempt.pk, get_language())
         body = {
             "attempt": attempt.pk,
             "attempt_url": reverse(
@@ -197,13 +190,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def approve(self, request, pk=None):
         submission = self.get_object()
         with _service_call():
-            submission = services.submission_approve(actor=request.user, submission=submission)
-        task = progress_start(
-            owner=request.user,
-            kind="roster_enroll",
-            title=_("开设账号并登记参训：%(s)s") % {"s": submission},
-        )
-        run_in_background(enroll_submission, str(task.pk), submission.pk, get_language())
+            submission, task = services.approve_and_enroll(
+                actor=request.user, submission=submission, language=get_language()
+            )
         body = {
             "submission": _submission(request, submission.pk),
             "progress": task.pk,
