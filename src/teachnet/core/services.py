@@ -57,6 +57,7 @@ class ProgressReporter:
     def finish(self, *, message: str = "", result_path: Path | None = None, result_name: str = "") -> None:
         self._update(
             state=TaskProgress.State.DONE,
+            done=models.F("total"),
             message=message,
             result_path=str(result_path.relative_to(settings.PRIVATE_ROOT)) if result_path else "",
             result_name=result_name,

@@ -21,7 +21,13 @@ def home(request):
 @login_required
 def task_progress(request, pk):
     task = task_progress_for_owner(actor=request.user, progress_id=pk)
-    return render(request, "core/_progress.html", {"task": task})
+    # A page whose content the job changes (an upload's errors, a table's rows) asks to be reloaded once the
+    # job is finished, so the person sees the outcome without pressing F5.
+    reload_when_done = request.GET.get("reload") == "1"
+    response = render(request, "core/_progress.html", {"task": task, "reload_when_done": reload_when_done})
+    if reload_when_done and task.finished:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
