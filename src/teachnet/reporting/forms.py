@@ -12,3 +12,13 @@ class UploadForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RowForm(forms.Form):
+    """One row of a table, column by column as in the template; the roster check judges it, not the form."""
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        for column in columns:
+            if column != "序号":
+                self.fields[column] = forms.CharField(label=column, required=False, max_length=200)

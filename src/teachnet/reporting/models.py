@@ -178,7 +178,8 @@ class SubmissionEvent(models.Model):
 
     ACTIONS = {
         "upload": _("上传"), "submit": _("提交"), "approve": _("审核通过"), "reject": _("退回"),
-        "reopen": _("重新开放"), "row_delete": _("删除一行"), "enroll": _("开设账号、登记参训"),
+        "reopen": _("重新开放"), "row_delete": _("删除一行"), "row_edit": _("修改一行"),
+        "enroll": _("开设账号、登记参训"),
     }  # fmt: skip
 
     def __str__(self) -> str:

@@ -113,11 +113,7 @@ def roster_upload(*, actor, submission: Submission, path: Path, source_name: str
     _check_writable(actor=actor, submission=submission)
     version = submission.version
     subject = submission.subject
-    spec = None
-    if subject is not None:
-        from teachnet.training.catalog import SubjectSpec
-
-        spec = SubjectSpec(subject.stage, subject.name)
+    spec = subject.spec if subject is not None else None
     check = roster_check(
         path=path,
         kind=submission.kind,
@@ -476,3 +472,79 @@ def approve_and_enroll(*, actor, submission: Submission, language: str):
     )
     run_in_background(enroll_submission, str(task.pk), submission.pk, language)
     return submission, task
+
+
+# --- Editing one row (REP-5) ------------------------------------------------------------------------------
+
+
+def row_values(row: SubmissionRow) -> dict[str, str]:
+    """A saved row as the template's columns, numbers decrypted: what the edit form shows its submitter."""
+    from .columns import TRAINEE_COLUMNS, TRAINER_COLUMNS
+
+    region_col = "所在区县" if row.kind == Kind.TRAINEE else "所在地市"
+    values = {
+        "序号": str(row.row_no - 1), "姓名": row.real_name, "性别": row.gender, "民族": row.ethnicity,
+        "身份证号": protect.decrypt(row.id_card_encrypted), "手机号码": protect.decrypt(row.phone_encrypted),
+        "电子邮箱": row.email, region_col: row.region_id, "工作单位": row.organization_name,
+        "学段": row.stage,
+        "学科": row.subject_name, "职称": row.title, "职务": row.position, "教师类型": row.teacher_type,
+        "备注": row.note,
+    }  # fmt: skip
+    columns = TRAINEE_COLUMNS if row.kind == Kind.TRAINEE else TRAINER_COLUMNS
+    return {c: values.get(c, "") for c in columns}
+
+
+def row_update(*, actor, row: SubmissionRow, values: dict[str, str]) -> list:
+    """Check one edited row exactly as an upload would (the same engine, on a one-row file), and against the
+    rest of the table; save it only if nothing is wrong. Returns the errors, empty when saved."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from .roster_check import RosterError
+
+    submission = _fresh(row.submission)
+    _check_writable(actor=actor, submission=submission)
+    columns = list(row_values(row))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "row.xlsx"
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("学员信息表" if submission.kind == Kind.TRAINEE else "培训者信息表")
+        ws.append(columns)
+        ws.append([values.get(c, "") for c in columns])
+        wb.save(path)
+        spec = submission.subject.spec if submission.subject_id else None
+        taken = taken_elsewhere_fn(project=submission.project, kind=submission.kind, exclude=submission)
+        check = roster_check(
+            path=path, kind=submission.kind, scope=submission.region, subject=spec, taken_elsewhere=taken
+        )
+    errors = [
+        RosterError(row=row.row_no, column=e.column, code=e.code, message=e.message) for e in check.errors
+    ]
+    if errors or not check.valid_rows:
+        return errors
+    new = _row(submission, check.valid_rows[0])
+    others = SubmissionRow.objects.filter(submission=submission).exclude(pk=row.pk)
+    for key, column, code in (
+        ("id_card_hash", "身份证号", "duplicate_id"),
+        ("phone_hash", "手机号码", "duplicate_phone"),
+    ):
+        twin = others.filter(**{key: new[key]}).values_list("row_no", flat=True).first()
+        if twin is not None:
+            errors.append(RosterError(row=row.row_no, column=column, code=code,
+                                      message=_("与第%(n)d行重复。") % {"n": twin}))  # fmt: skip
+    if errors:
+        return errors
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _check_writable(actor=actor, submission=locked)
+        fields = {k: v for k, v in new.items() if k not in {"submission_id", "project_id", "kind", "row_no"}}
+        try:
+            SubmissionRow.objects.filter(pk=row.pk).update(**fields)
+        except IntegrityError:
+            return [RosterError(row=row.row_no, column="身份证号", code="id_in_other_submission",
+                                message=_("该身份证号已在本项目的其他上报表中。"))]  # fmt: skip
+        Submission.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        _event(submission=locked, actor=actor, action="row_edit", from_state=locked.state, row=row.row_no,
+               name=fields["real_name"])  # fmt: skip
+    return []

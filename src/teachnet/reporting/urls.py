@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/upload/", views.submission_upload, name="upload"),
     path("<int:pk>/codes/", views.submission_codes, name="codes"),
     path("<int:pk>/rows/<int:row_id>/delete/", views.row_delete, name="row_delete"),
+    path("<int:pk>/rows/<int:row_id>/edit/", views.row_edit, name="row_edit"),
     path("<int:pk>/attempts/<int:attempt_id>/marked.xlsx", views.attempt_marked, name="marked"),
     path("<int:pk>/<str:action>/", views.submission_action, name="action"),
 ]

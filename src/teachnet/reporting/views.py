@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from teachnet.accounts.permissions import (
     can,
@@ -24,13 +24,12 @@ from teachnet.accounts.permissions import (
 )
 from teachnet.accounts.roles import Perm
 from teachnet.core.selectors import task_progress_for_owner
-from teachnet.core.services import progress_start, run_in_background
+from teachnet.core.services import audit_record, progress_start, run_in_background
 from teachnet.orgs.models import Region
-from teachnet.training.catalog import SubjectSpec
 from teachnet.training.models import Project, Subject
 
 from . import services
-from .forms import ReasonForm, UploadForm
+from .forms import ReasonForm, RowForm, UploadForm
 from .models import Kind, Submission
 from .roster_template import roster_template, template_filename
 from .selectors import submission_list_visible, window_for
@@ -255,7 +254,7 @@ def attempt_marked(request, pk, attempt_id):
 @require_GET
 def template_download(request, pk):
     submission = _submission(request, pk)
-    spec = SubjectSpec(submission.subject.stage, submission.subject.name) if submission.subject_id else None
+    spec = submission.subject.spec if submission.subject_id else None
     window = window_for(project=submission.project, kind=submission.kind)
     data = roster_template(
         kind=submission.kind,
@@ -299,3 +298,36 @@ def submission_codes(request, pk):
         hashes,
     )
     return _back(submission, task)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_edit(request, pk, row_id):
+    submission = _submission(request, pk)
+    row = submission.rows.filter(pk=row_id).first()
+    if row is None or not can(actor=request.user, perm=services.SUBMIT_PERM[submission.kind], obj=submission):
+        raise Http404
+    current = services.row_values(row)
+    form = RowForm(request.POST or None, columns=list(current), initial=current)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            errors = services.row_update(actor=request.user, row=row, values={**current, **form.cleaned_data})
+        except (PermissionDenied, ValidationError) as exc:
+            _fail(request, exc)
+            return _back(submission)
+        if not errors:
+            messages.success(request, _("已修改第 %(n)d 行。") % {"n": row.row_no})
+            return _back(submission)
+        for e in errors:
+            form.add_error(e.column if e.column in form.fields else None, e.message)
+    elif request.method == "GET":
+        # The edit form shows the numbers in full to the person who reported them: that is a disclosure too.
+        audit_record(
+            actor=request.user, verb="pii.viewed", target=row, ip_address=request.META.get("REMOTE_ADDR")
+        )
+    response = render(
+        request, "reporting/row_form.html", {"submission": submission, "row": row, "form": form}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

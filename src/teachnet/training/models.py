@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from teachnet.core.models import TimeStampedModel
 from teachnet.orgs.models import Organization, Region
 
+from .catalog import SubjectSpec
+
 
 class Project(TimeStampedModel):
     """培训项目, e.g. 国培计划(2011)——义务教育骨干教师远程培训项目."""
@@ -62,6 +64,10 @@ class Subject(models.Model):
     @property
     def label(self) -> str:
         return f"{self.stage}{self.name}"
+
+    @property
+    def spec(self) -> SubjectSpec:
+        return SubjectSpec(self.stage, self.name)
 
 
 class Quota(models.Model):

@@ -269,3 +269,34 @@ def test_approval_opens_an_account_without_the_phone_another_account_holds(
         and new.phone_encrypted == ""
         and learner.phone == User.objects.get(pk=learner.pk).phone
     )
+
+
+def test_a_row_is_edited_under_the_upload_rules(gz_city_lead, gz_math, tmp_path):
+    upload(gz_city_lead, gz_math, tmp_path, [trainee_row(n) for n in range(1, 4)])
+    row = gz_math.rows.get(row_no=3)
+    values = services.row_values(row)
+    assert values["身份证号"] == make_id(seq=2, male=False)
+    bad = services.row_update(actor=gz_city_lead, row=row, values={**values, "手机号码": "12345"})
+    assert [(e.row, e.column, e.code) for e in bad] == [(3, "手机号码", "phone_format")]
+    twin = services.row_update(
+        actor=gz_city_lead, row=row, values={**values, "身份证号": make_id(seq=1, male=True), "性别": "男"}
+    )
+    assert [(e.code, e.message) for e in twin] == [("duplicate_id", "与第2行重复。")]
+    assert (
+        services.row_update(actor=gz_city_lead, row=row, values={**values, "工作单位": "广州市第六中学"})
+        == []
+    )
+    row.refresh_from_db()
+    assert (
+        row.organization_name == "广州市第六中学"
+        and row.id_card_masked == SubmissionRow.objects.get(pk=row.pk).id_card_masked
+    )
+    assert gz_math.events.filter(action="row_edit").exists()
+
+
+def test_rows_of_a_submitted_table_cannot_be_edited(gz_city_lead, gz_math, tmp_path):
+    upload(gz_city_lead, gz_math, tmp_path, [trainee_row(1)])
+    services.submission_submit(actor=gz_city_lead, submission=gz_math)
+    row = gz_math.rows.get()
+    with pytest.raises(ValidationError):
+        services.row_update(actor=gz_city_lead, row=row, values=services.row_values(row))

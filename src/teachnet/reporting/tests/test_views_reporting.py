@@ -102,3 +102,23 @@ def test_template_download(client, gz_city_lead, gz_math):
     client.force_login(gz_city_lead)
     response = client.get(f"/reporting/{gz_math.pk}/template.xlsx")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_row_edit_page_shows_errors_by_field_and_saves_a_good_edit(
+    client, gz_city_lead, sz_city_lead, gz_math, tmp_path
+):
+    client.force_login(gz_city_lead)
+    post_file(client, gz_math, write_roster(tmp_path / "ok.xlsx", [trainee_row(n) for n in range(1, 3)]))
+    row = gz_math.rows.get(row_no=2)
+    url = f"/reporting/{gz_math.pk}/rows/{row.pk}/edit/"
+    form = client.get(url)
+    assert form.status_code == 200 and form["Cache-Control"] == "no-store"
+    data = {k: v for k, v in form.context["form"].initial.items()}
+    response = client.post(url, {**data, "手机号码": "1391234"})
+    assert "手机号码" in response.context["form"].errors
+    response = client.post(url, {**data, "职务": "教研组长"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.position == "教研组长"
+    client.force_login(sz_city_lead)
+    assert client.get(url).status_code == 404
