@@ -51,8 +51,8 @@ def write_marked_copy(*, check: RosterCheck, path_in: str | os.PathLike, path_ou
     data = book.create_sheet(_data_title(check.sheet))
     for i, name in enumerate(columns):
         data.column_dimensions[column_letter(i)].width = COLUMN_WIDTHS.get(name, 10)
-    with CalamineWorkbook.from_path(str(path_in)) as source:
-        sheet = source.get_sheet_by_name(check.sheet)
+    with open(path_in, "rb") as fh, CalamineWorkbook.from_filelike(fh) as source:
+        sheet = source.get_sheet_by_name(check.sheet) if check.sheet else source.get_sheet_by_index(0)
         for row_no, raw in enumerate(sheet.iter_rows(), start=1):
             values = [_plain(v, data) for v in raw]
             bad = by_row.get(row_no)

@@ -177,9 +177,10 @@ def test_an_id_stored_as_a_number_has_lost_digits_and_says_so(upload, gz):
     assert "文本" in result.errors[0].message
 
 
-def test_a_date_in_the_phone_column_is_refused(upload, gz):
-    result = check_trainees(upload([xb.trainee_row(1, 手机号码=dt.date(2020, 1, 2))]), gz)
-    assert codes(result) == [(2, "手机号码", "phone_format")]
+@pytest.mark.parametrize(("column", "code"), [("手机号码", "phone_format"), ("身份证号", "id_format")])
+def test_a_date_in_the_id_or_phone_column_is_refused(upload, gz, column, code):
+    result = check_trainees(upload([xb.trainee_row(1, **{column: dt.date(2020, 1, 2)})]), gz)
+    assert codes(result) == [(2, column, code)]
     assert "日期" in result.errors[0].message
 
 
@@ -335,6 +336,12 @@ def test_a_bad_file_is_unusable_with_a_clear_message(tmp_path, gz, build, code, 
     assert words in exc.value.message
 
 
+def test_an_xlsx_named_otherwise_is_read_by_its_content(upload, gz):
+    path = upload([xb.trainee_row(1)])
+    renamed = path.rename(path.with_name("学员.xls"))
+    assert check_trainees(renamed, gz).errors == []
+
+
 def test_a_zero_byte_file_is_empty(tmp_path, gz):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
@@ -464,6 +471,13 @@ def test_a_formula_without_a_saved_value_says_so(upload, gz):
     assert "保存" in result.errors[0].message
 
 
+def test_a_formula_that_computed_an_error_says_so(upload, gz):
+    path = upload([xb.trainee_row(1, 工作单位=None)], formulas={"I2": ("VLOOKUP(B2,学校!A:B,2,0)", "#N/A")})
+    result = check_trainees(path, gz)
+    assert codes(result) == [(2, "工作单位", "formula_error")]
+    assert "#N/A" in result.errors[0].message
+
+
 def test_a_merged_cell_across_data_rows_names_the_range(upload, gz):
     path = upload([xb.trainee_row(1), xb.trainee_row(2, 所在区县="")], merged=["H2:H3"])
     result = check_trainees(path, gz)
@@ -521,7 +535,10 @@ def test_any_valid_id_however_typed_normalizes_to_the_same_number(number, full_w
         FULL_WIDTH[c.lower() if (c == "X" and lower_x) else c] if wide else (c.lower() if lower_x else c)
         for c, wide in zip(number, full_width, strict=True)
     )
-    assert validate_id_card(clean_code(pad + typed[:9] + pad + typed[9:] + pad)) == number
+    # The engine's path: the cell's text, cleaned, upper-cased, then the fast check
+    normalized = clean_code(engine.cell_text(pad + typed[:9] + pad + typed[9:] + pad)).upper()
+    assert normalized == number
+    assert id_card_problem(normalized, today=dt.date.today()) is None
 
 
 @settings(max_examples=200)

@@ -78,9 +78,9 @@ def write_roster(
 ) -> Path:
     """A roster file: `rows` as dicts (keyed by header) or lists; the header is the template's unless given.
 
-    `before`: rows above the header (a title row people add). `formulas`: cell -> (formula, saved value or
-    None for a file never opened in Excel). `text_cells`: cell -> text kept as text even when it starts with
-    "=". `hidden_rows` are Excel row numbers.
+    `before`: rows above the header (a title row people add). `formulas`: cell -> (formula, saved value, or
+    None for a file never opened in Excel; "#N/A" and the like are saved as error values). `text_cells`:
+    cell -> text kept as text even when it starts with "=". `hidden_rows` are Excel row numbers.
     """
     columns = TRAINEE_COLUMNS if kind == "trainee" else TRAINER_COLUMNS
     wb = Workbook()
@@ -133,6 +133,8 @@ def _save_formula_values(path: Path, values: dict[str, object | None]) -> None:
             continue
         pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>')
         kind = ' t="str"' if isinstance(value, str) else ""
+        if isinstance(value, str) and value.startswith("#"):
+            kind = ' t="e"'  # an error value: #N/A, #DIV/0!
         sheet = pattern.sub(
             lambda m, r=ref, k=kind, v=value: f'<c r="{r}"{m.group(1)}{k}><f>{m.group(2)}</f><v>{v}</v>',
             sheet,

@@ -1,0 +1,234 @@
+"""Benchmark: checking a 100,000-row trainee roster (REP-3) against python-calamine reading the same file.
+
+    .venv/bin/python bench/roster_import.py [--rows 100000]       # SQLite (a scratch test database)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/roster_import.py
+
+The file (广州市 440100, 初中数学, written once with openpyxl write-only, kept under var/bench/) is what
+a city sends: numbers typed as numbers, some full-width digits, lower-case x, short county names, blanks,
+and about 1 % rows with real mistakes. From one run it prints (a) python-calamine alone reading the
+sheet to Python (open, get the sheet, to_python; best of 3), (b) roster_check on the same file (best of 3),
+their ratio (the limit is 4x), the peak RSS of the process after the check (the limit is 1 GiB), and then
+the time to write the marked copy of that file.
+"""
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teachnet.settings")
+os.environ.setdefault("DEBUG", "1")
+
+GENERATOR_VERSION = 1
+COUNTY_CODES = {
+    "荔湾区": "440103", "越秀区": "440104", "海珠区": "440105", "天河区": "440106", "白云区": "440111",
+    "黄埔区": "440112", "番禺区": "440113", "花都区": "440114", "南沙区": "440115", "从化区": "440117",
+    "增城区": "440118",
+}  # fmt: skip
+COUNTIES = list(COUNTY_CODES)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红鹏晓建国志文斌宇浩凯婷雪琳晨欣怡子涵梓轩"
+TITLES = ["中学高级", "中学一级", "中学二级", "一级教师", "高级教师", "二级教师", "未评"]
+POSITIONS = ["教师", "教师", "教师", "班主任", "教研组长", "年级组长", "备课组长", ""]
+ETHNIC = ["汉族"] * 95 + ["壮族", "瑶族", "畲族", "回族", "满族"]
+
+
+def bench_file(rows: int) -> Path:
+    return ROOT / "var" / "bench" / f"roster_trainee_{rows}_v{GENERATOR_VERSION}.xlsx"
+
+
+def generate(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    from teachnet.core.identity import id_check_char
+    from teachnet.reporting.columns import TRAINEE_COLUMNS
+
+    rnd = random.Random(2011)
+    schools = [f"广州市{c[:-1]}区第{n}中学" for c in COUNTIES for n in range(1, 80)] + [
+        f"广州市{c}{name}学校" for c in COUNTIES for name in ("实验", "外国语", "育才", "培英", "执信")
+    ]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("学员信息表")
+    ws.append(list(TRAINEE_COLUMNS))
+    seen_ids: list[str] = []
+    for i in range(rows):
+        county = rnd.choice(COUNTIES)
+        male = rnd.random() < 0.35
+        born = f"{rnd.randint(1962, 1996)}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}"
+        seq = rnd.randrange(0, 500) * 2 + (1 if male else 0)
+        first17 = f"{COUNTY_CODES[county]}{born}{seq:03d}"
+        number = first17 + id_check_char(first17)
+        phone = f"1{rnd.choice('3578')}{rnd.randint(0, 999999999):09d}"
+        row = [
+            i + 1,
+            rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2, 2)))),
+            "男" if male else "女",
+            rnd.choice(ETHNIC),
+            number,
+            int(phone) if rnd.random() < 0.5 else phone,  # half typed as numbers, as Excel keeps them
+            f"{rnd.randint(10000, 999999999)}@qq.com" if rnd.random() < 0.7 else "",
+            county,
+            rnd.choice(schools),
+            "初中",
+            "数学",
+            rnd.choice(TITLES),
+            rnd.choice(POSITIONS),
+            "",
+        ]
+        r = rnd.random()
+        # Things people type that must pass.
+        if r < 0.02:
+            row[4] = number.lower() if number.endswith("X") else f" {number} "
+        elif r < 0.03:
+            row[4] = "".join(chr(ord(c) + 0xFEE0) for c in number)
+        elif r < 0.05:
+            row[7] = county[:-1]
+        elif r < 0.06:
+            row[7] = COUNTY_CODES[county]
+        # About 1 % of real mistakes.
+        elif r < 0.062:
+            row[4] = first17 + ("0" if number[-1] != "0" else "1")  # wrong check digit
+        elif r < 0.064:
+            row[4] = number[:6] + number[8:17]  # the old 15-digit number
+        elif r < 0.066:
+            row[5] = phone[:10]
+        elif r < 0.068:
+            row[2] = "女" if male else "男"
+        elif r < 0.070:
+            row[7] = "南山区"  # Shenzhen
+        elif r < 0.072 and seen_ids:
+            row[4] = rnd.choice(seen_ids)  # the same teacher twice
+        elif r < 0.074:
+            row[6] = "abc@"
+        elif r < 0.076:
+            row[1] = ""
+        if rnd.random() < 0.01:
+            seen_ids.append(number)
+        ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    wb.save(tmp)
+    tmp.rename(path)
+
+
+def calamine_read(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        return len(wb.get_sheet_by_index(0).to_python())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    path = bench_file(args.rows)
+    if args.generate_only:
+        generate(path, args.rows)
+        return
+    if not path.exists():
+        # In a child process, so the generator's memory does not count in this run's peak.
+        print(f"generating {path} ({args.rows} rows) …", flush=True)
+        subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--generate-only"], check=True)
+
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    # A scratch database of its own: the default test name is the one pytest --reuse-db keeps.
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(Path(old_name).with_name("bench_roster.sqlite3"))
+    else:
+        test["NAME"] = f"{old_name}_bench_roster"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        from teachnet.orgs.models import Region
+        from teachnet.orgs.services import regions_load
+        from teachnet.reporting.roster_check import roster_check
+        from teachnet.reporting.roster_marked import write_marked_copy
+        from teachnet.training.catalog import subject_by_label
+
+        regions_load()
+        city = Region.objects.get(code="440100")
+        subject = subject_by_label("初中数学")
+        calls = []
+
+        def taken_elsewhere(hashes):
+            # The caller's DB query is not part of the check; one call with every hash is.
+            calls.append(len(hashes))
+            return set(hashes[:50])
+
+        def check():
+            return roster_check(
+                path=path,
+                kind="trainee",
+                scope=city,
+                subject=subject,
+                quota=args.rows,
+                taken_elsewhere=taken_elsewhere,
+            )
+
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # The check's own peak first: ru_maxrss only ever grows, and calamine's to_python of the whole sheet
+        # (the baseline) would otherwise set it.
+        check()
+        rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        calls.clear()
+        # Alternate the two so that load from elsewhere on the machine hits both alike.
+        calamine_s = check_s = None
+        for _ in range(3):
+            started = time.perf_counter()
+            read_rows = calamine_read(path)
+            elapsed = time.perf_counter() - started
+            calamine_s = elapsed if calamine_s is None else min(calamine_s, elapsed)
+            started = time.perf_counter()
+            result = check()
+            elapsed = time.perf_counter() - started
+            check_s = elapsed if check_s is None else min(check_s, elapsed)
+        codes = {}
+        for error in result.errors:
+            codes[error.code] = codes.get(error.code, 0) + 1
+
+        marked = path.with_name("roster_marked.xlsx")
+        started = time.perf_counter()
+        write_marked_copy(check=result, path_in=path, path_out=marked)
+        marked_s = time.perf_counter() - started
+        rss_after_marked = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        size_mb = path.stat().st_size / 1024 / 1024
+        print(f"database: {connection.vendor}")
+        print(f"file: {path.name}, {size_mb:.1f} MB, {read_rows - 1} data rows")
+        print(f"(a) python-calamine alone, open + sheet + to_python: {calamine_s:.2f} s (best of 3)")
+        print(
+            f"(b) roster_check: {check_s:.2f} s (best of 3); {result.rows} rows, "
+            f"{len(result.errors)} errors, "
+            f"{len(result.valid_rows)} valid; taken_elsewhere called {len(calls) // 3} time(s) per check"
+        )
+        print(f"    errors by code: {dict(sorted(codes.items(), key=lambda kv: -kv[1]))}")
+        print(f"ratio: {check_s / calamine_s:.2f}x calamine (limit 4x)")
+        print(
+            f"peak RSS of the check: {rss_peak / 1024:.0f} MiB (limit 1024 MiB; "
+            f"{rss_before / 1024:.0f} MiB before reading the file)"
+        )
+        print(
+            f"marked copy ({len(result.errors)} errors marked): {marked_s:.2f} s; "
+            f"peak RSS then {rss_after_marked / 1024:.0f} MiB"
+        )
+        marked.unlink(missing_ok=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
