@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,14 +201,19 @@ def activation_codes_issue(*, users: Iterable[User], issued_by: User | None) -> 
             ActivationCode.objects.filter(
                 user_id__in=ids[start : start + 5000], used_at__isnull=True, revoked_at__isnull=True
             ).update(revoked_at=now)
-        ActivationCode.objects.bulk_create(
-            [
-                ActivationCode(
-                    user=i.user, digest=code_digest(i.code), expires_at=expires, issued_by=issued_by
-                )
+        expires_db = connection.ops.adapt_datetimefield_value(expires)
+        issuer = issued_by.pk if issued_by else None
+        bulk_insert(
+            ActivationCode,
+            (
+                {
+                    "user_id": i.user.pk,
+                    "digest": code_digest(i.code),
+                    "expires_at": expires_db,
+                    "issued_by_id": issuer,
+                }
                 for i in issued
-            ],
-            batch_size=2000,
+            ),
         )
     return issued
 

@@ -300,3 +300,24 @@ def test_rows_of_a_submitted_table_cannot_be_edited(gz_city_lead, gz_math, tmp_p
     row = gz_math.rows.get()
     with pytest.raises(ValidationError):
         services.row_update(actor=gz_city_lead, row=row, values=services.row_values(row))
+
+
+def test_a_person_taken_between_check_and_write_saves_nothing(
+    gz_city_lead, sz_city_lead, gz_math, project, math, tmp_path, monkeypatch
+):
+    upload(gz_city_lead, gz_math, tmp_path, [trainee_row(1)])
+    sz_math = services.submission_open(
+        actor=sz_city_lead,
+        project=project,
+        kind="trainee",
+        region=Region.objects.get(code="440300"),
+        subject=math,
+    )
+    # The check runs before Guangzhou's row exists, as it would if both uploads raced.
+    monkeypatch.setattr(services, "taken_elsewhere_fn", lambda **kwargs: lambda hashes: set())
+    rows = [trainee_row(5, 所在区县="南山区"), trainee_row(1, 所在区县="南山区")]
+    with pytest.raises(ValidationError) as exc:
+        upload(sz_city_lead, sz_math, tmp_path, rows, name="sz.xlsx")
+    assert exc.value.code == "taken_meanwhile"
+    sz_math.refresh_from_db()
+    assert sz_math.rows.count() == 0 and sz_math.version == 0 and sz_math.row_count == 0
