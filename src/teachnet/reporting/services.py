@@ -413,7 +413,8 @@ def upload_attempt_run(*, attempt: UploadAttempt, reporter=None) -> UploadAttemp
             source_name=attempt.source_name,
         )
     except RosterUnusable as exc:
-        attempt.status, attempt.message = UploadAttempt.Status.UNUSABLE, str(exc)
+        attempt.status = UploadAttempt.Status.UNUSABLE
+        attempt.message = "\n".join([exc.message, *exc.details])  # each header problem on its own line
     except (ValidationError, PermissionDenied) as exc:
         attempt.status = UploadAttempt.Status.FAILED
         attempt.message = " ".join(getattr(exc, "messages", [str(exc)]))
@@ -422,22 +423,20 @@ def upload_attempt_run(*, attempt: UploadAttempt, reporter=None) -> UploadAttemp
         attempt.rows, attempt.error_count = check.rows, len(check.errors)
         attempt.errors = [e.__dict__ for e in check.errors[:PAGE_ERRORS]]
         attempt.warnings = list(check.warnings)
-        if result.saved:
-            attempt.status = UploadAttempt.Status.SAVED
-        else:
-            attempt.status = UploadAttempt.Status.INVALID
-            if reporter:
-                reporter.advance(done=1, message=_("正在标注错误"), force=True)
-            marked = path.with_name(path.stem + "-marked.xlsx")
-            write_marked_copy(check=check, path_in=path, path_out=marked)
-            attempt.marked_path = str(marked.relative_to(settings.PRIVATE_ROOT))
+        attempt.status = UploadAttempt.Status.SAVED if result.saved else UploadAttempt.Status.INVALID
     attempt.save()
     if reporter:
         messages = {
             UploadAttempt.Status.SAVED: _("已保存 %(n)d 人。") % {"n": attempt.rows},
             UploadAttempt.Status.INVALID: _("发现 %(n)d 处错误，文件未保存。") % {"n": attempt.error_count},
         }
+        # The errors are on the page from here on; the marked copy (seconds on a big file) follows.
         reporter.finish(message=messages.get(attempt.status, attempt.message))
+    if attempt.status == UploadAttempt.Status.INVALID:
+        marked = path.with_name(path.stem + "-marked.xlsx")
+        write_marked_copy(check=result.check, path_in=path, path_out=marked)
+        attempt.marked_path = str(marked.relative_to(settings.PRIVATE_ROOT))
+        attempt.save(update_fields=["marked_path"])
     return attempt
 
 

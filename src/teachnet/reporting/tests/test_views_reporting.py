@@ -122,3 +122,13 @@ def test_row_edit_page_shows_errors_by_field_and_saves_a_good_edit(
     assert row.position == "教研组长"
     client.force_login(sz_city_lead)
     assert client.get(url).status_code == 404
+
+
+def test_a_header_typo_names_the_column_it_probably_meant(client, gz_city_lead, gz_math, tmp_path):
+    from teachnet.reporting.columns import TRAINEE_COLUMNS
+
+    header = ["身份正号" if c == "身份证号" else c for c in TRAINEE_COLUMNS]
+    client.force_login(gz_city_lead)
+    page = post_file(client, gz_math, write_roster(tmp_path / "typo.xlsx", [trainee_row(1)], header=header))
+    text = page.content.decode()
+    assert "身份正号" in text and "身份证号" in text and UploadAttempt.objects.get().status == "unusable"
