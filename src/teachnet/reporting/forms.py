@@ -22,3 +22,17 @@ class RowForm(forms.Form):
         for column in columns:
             if column != "序号":
                 self.fields[column] = forms.CharField(label=column, required=False, max_length=200)
+
+
+class WindowForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("报表"), choices=[("trainee", _("学员信息表")), ("trainer", _("培训者信息表"))]
+    )
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("到时上传和提交自动关闭；审核不受影响，审核人可为单张表重新开放。"),
+    )

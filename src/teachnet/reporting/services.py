@@ -547,3 +547,40 @@ def row_update(*, actor, row: SubmissionRow, values: dict[str, str]) -> list:
         _event(submission=locked, actor=actor, action="row_edit", from_state=locked.state, row=row.row_no,
                name=fields["real_name"])  # fmt: skip
     return []
+
+
+# --- Reporting windows (REP-6) ----------------------------------------------------------------------------
+
+
+def may_manage_windows(*, actor, project: Project) -> bool:
+    """The project office sets the windows: a trainer-table reviewer over the nation, for this project."""
+    from teachnet.accounts.permissions import grants_for
+
+    if actor.is_superuser:
+        return True
+    return any(
+        Perm.REPORT_REVIEW_TRAINER in g.perms and g.prefix == "" and g.project_id in (None, project.pk)
+        for g in grants_for(actor)
+    )
+
+
+@transaction.atomic
+def window_set(*, actor, project: Project, kind: str, opens_at: dt.datetime, closes_at: dt.datetime):
+    from teachnet.core.services import audit_record
+
+    from .models import ReportingWindow
+
+    if not may_manage_windows(actor=actor, project=project):
+        raise PermissionDenied(_("只有项目办可以设置上报期限。"))
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("截止时间必须晚于开始时间。")})
+    window, _created = ReportingWindow.objects.update_or_create(
+        project=project, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}
+    )
+    audit_record(
+        actor=actor,
+        verb="reporting.window_set",
+        target=window,
+        data={"kind": kind, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()},
+    )
+    return window

@@ -6,6 +6,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.submission_list, name="list"),
     path("start/", views.submission_start, name="start"),
+    path("windows/", views.windows_edit, name="windows"),
     path("<int:pk>/", views.submission_detail, name="detail"),
     path("<int:pk>/template.xlsx", views.template_download, name="template"),
     path("<int:pk>/upload/", views.submission_upload, name="upload"),

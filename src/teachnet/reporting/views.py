@@ -29,7 +29,7 @@ from teachnet.orgs.models import Region
 from teachnet.training.models import Project, Subject
 
 from . import services
-from .forms import ReasonForm, RowForm, UploadForm
+from .forms import ReasonForm, RowForm, UploadForm, WindowForm
 from .models import Kind, Submission
 from .roster_template import roster_template, template_filename
 from .selectors import submission_list_visible, window_for
@@ -98,6 +98,7 @@ def submission_list(request):
             "to_review": to_review,
             "submissions": submissions,
             "windows": {w.kind: w for w in project.reporting_windows.all()},
+            "may_manage_windows": services.may_manage_windows(actor=request.user, project=project),
         },
     )
 
@@ -331,3 +332,23 @@ def row_edit(request, pk, row_id):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def windows_edit(request):
+    project = _project(request)
+    if not services.may_manage_windows(actor=request.user, project=project):
+        raise Http404
+    form = WindowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.window_set(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存上报期限。"))
+            return redirect(f"{reverse('reporting:windows')}?project={project.pk}")
+    windows = project.reporting_windows.order_by("kind")
+    return render(request, "reporting/windows.html", {"project": project, "form": form, "windows": windows})

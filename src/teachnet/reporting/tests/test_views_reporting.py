@@ -1,6 +1,7 @@
 """The reporting pages, as each role uses them: the grant and the denial."""
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from teachnet.orgs.models import Region
@@ -132,3 +133,21 @@ def test_a_header_typo_names_the_column_it_probably_meant(client, gz_city_lead, 
     page = post_file(client, gz_math, write_roster(tmp_path / "typo.xlsx", [trainee_row(1)], header=header))
     text = page.content.decode()
     assert "身份正号" in text and "身份证号" in text and UploadAttempt.objects.get().status == "unusable"
+
+
+def test_project_office_sets_a_window_and_others_cannot(client, project_office, gd_province_lead, project):
+    client.force_login(project_office)
+    response = client.post(
+        f"/reporting/windows/?project={project.pk}",
+        {"kind": "trainee", "opens_at": "2012-02-01T08:00", "closes_at": "2012-02-27T18:00"},
+    )
+    assert response.status_code == 302
+    window = project.reporting_windows.get(kind="trainee")
+    assert timezone.localtime(window.closes_at).hour == 18 and not window.is_open()  # Beijing time
+    response = client.post(
+        f"/reporting/windows/?project={project.pk}",
+        {"kind": "trainee", "opens_at": "2012-02-27T18:00", "closes_at": "2012-02-01T08:00"},
+    )
+    assert "closes_at" in response.context["form"].errors
+    client.force_login(gd_province_lead)
+    assert client.get(f"/reporting/windows/?project={project.pk}").status_code == 404
