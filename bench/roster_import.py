@@ -164,7 +164,8 @@ def approve(result) -> None:
     print(f"save the table's {len(result.valid_rows)} rows (encrypt, hash, insert): {save_s:.2f} s")
     print(
         f"approve: accounts {enrolled.accounts_created} created / {enrolled.accounts_matched} matched, "
-        f"{enrolled.enrolled} enrolled: {enroll_s:.2f} s; activation codes for {len(codes)}: {codes_s:.2f} s; "
+        f"{enrolled.enrolled} enrolled: {enroll_s:.2f} s; "
+        f"activation codes for {len(codes)}: {codes_s:.2f} s; "
         f"total {enroll_s + codes_s:.2f} s (limit 30 s; Moodle 5.0's upload at 110 users/s would take "
         f"{enrolled.people / 110:.0f} s)"
     )
