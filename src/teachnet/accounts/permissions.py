@@ -198,7 +198,8 @@ def visible(
 
 def can(*, actor: User, perm: Perm, obj: models.Model) -> bool:
     """May the actor do perm to this object?"""
-    return visible(actor=actor, model=type(obj), perm=perm).filter(pk=obj.pk).exists()
+    # _meta.model, not type(obj): request.user is a lazy wrapper whose type is not the model.
+    return visible(actor=actor, model=obj._meta.model, perm=perm).filter(pk=obj.pk).exists()
 
 
 def get_visible_or_404(

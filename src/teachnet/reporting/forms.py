@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class UploadForm(forms.Form):
     file = forms.FileField(
+        allow_empty_file=True,  # an empty file gets the roster check's own message, not "choose a file"
         label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         help_text=_("用平台下载的模板填写；上传后几秒钟内给出检查结果。"),

@@ -414,7 +414,8 @@ def upload_attempt_run(*, attempt: UploadAttempt, reporter=None) -> UploadAttemp
         )
     except RosterUnusable as exc:
         attempt.status = UploadAttempt.Status.UNUSABLE
-        attempt.message = "\n".join([exc.message, *exc.details])  # each header problem on its own line
+        # Each header problem on its own line, unless the message already lists them.
+        attempt.message = "\n".join([exc.message, *(d for d in exc.details if d not in exc.message)])
     except (ValidationError, PermissionDenied) as exc:
         attempt.status = UploadAttempt.Status.FAILED
         attempt.message = " ".join(getattr(exc, "messages", [str(exc)]))

@@ -306,7 +306,13 @@ def submission_codes(request, pk):
 def row_edit(request, pk, row_id):
     submission = _submission(request, pk)
     row = submission.rows.filter(pk=row_id).first()
-    if row is None or not can(actor=request.user, perm=services.SUBMIT_PERM[submission.kind], obj=submission):
+    # Only while the table may be changed: the form shows the numbers in full.
+    editable = submission.editable and services.uploads_open(submission)
+    if (
+        row is None
+        or not editable
+        or not can(actor=request.user, perm=services.SUBMIT_PERM[submission.kind], obj=submission)
+    ):
         raise Http404
     current = services.row_values(row)
     form = RowForm(request.POST or None, columns=list(current), initial=current)

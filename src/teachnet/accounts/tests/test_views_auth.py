@@ -89,3 +89,18 @@ def test_language_switch_to_english(client, db):
 def test_chinese_by_default_even_for_an_english_browser(client, db):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in page and "用户名或手机号" in page
+
+
+def test_my_profile_page(client, learner):
+    client.force_login(learner)
+    page = client.get("/accounts/me/").content.decode()
+    assert learner.id_card_masked in page and "修改密码" in page
+
+
+def test_password_too_short_message_is_chinese(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        validate_password("Ab1!x")
+    assert "密码太短，至少需要 10 个字符。" in exc.value.messages

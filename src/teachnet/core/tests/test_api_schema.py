@@ -68,3 +68,11 @@ def test_schema_documents_error_answers(client, gz_city_lead):
     detail = schema["paths"]["/api/v1/organizations/{id}/"]["get"]["responses"]
     assert {"200", "401", "403", "404"} <= set(detail)
     assert "400" in schema["paths"]["/api/v1/organizations/"]["post"]["responses"]
+
+
+def test_list_pages_are_bounded(client, project_office):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(project_office)
+    assert api.get("/api/v1/regions/", {"limit": 100000}).json()["results"].__len__() == 500

@@ -151,3 +151,20 @@ def test_project_office_sets_a_window_and_others_cannot(client, project_office, 
     assert "closes_at" in response.context["form"].errors
     client.force_login(gd_province_lead)
     assert client.get(f"/reporting/windows/?project={project.pk}").status_code == 404
+
+
+def test_no_row_edit_form_once_the_table_is_submitted(client, gz_city_lead, gz_math, tmp_path):
+    client.force_login(gz_city_lead)
+    post_file(client, gz_math, write_roster(tmp_path / "ok.xlsx", [trainee_row(1)]))
+    client.post(f"/reporting/{gz_math.pk}/submit/")
+    row = gz_math.rows.get()
+    assert client.get(f"/reporting/{gz_math.pk}/rows/{row.pk}/edit/").status_code == 404
+
+
+def test_an_empty_file_gets_the_checks_message(client, gz_city_lead, gz_math, tmp_path):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    client.force_login(gz_city_lead)
+    post_file(client, gz_math, path)
+    attempt = UploadAttempt.objects.get()
+    assert attempt.status == "unusable" and attempt.message
