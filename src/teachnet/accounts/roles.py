@@ -43,6 +43,10 @@ class Perm(StrEnum):
     REPORT_SUBMIT_TRAINER = "report.submit_trainer"  # a province's trainer table (REP-2)
     REPORT_REVIEW_TRAINEE = "report.review_trainee"  # by the provincial lead (REP-4)
     REPORT_REVIEW_TRAINER = "report.review_trainer"  # by the project office (REP-4)
+    PROJECT_OVERVIEW = "project.overview"  # a project's phases, subjects, providers and teams (TRN-1)
+    PROJECT_MANAGE = "project.manage"  # phase dates, providers' subjects: the project office (TRN-1, TRN-2)
+    TEAM_VIEW = "team.view"  # providers' subject assignments and expert teams (TRN-2, TRN-3)
+    TEAM_MANAGE = "team.manage"  # a provider's own expert teams (TRN-3)
 
 
 # Bureaus share the administrative permissions; what separates the project office from a county is the
@@ -54,13 +58,18 @@ _ADMIN = frozenset({
 _READ = frozenset({Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.PROJECT_VIEW})
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.PROJECT_OFFICE: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER},
-    Role.PROVINCE_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER},
-    Role.CITY_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE},
+    Role.PROJECT_OFFICE: _ADMIN
+    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER}
+    | {Perm.PROJECT_OVERVIEW, Perm.PROJECT_MANAGE, Perm.TEAM_VIEW},
+    Role.PROVINCE_LEAD: _ADMIN
+    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER, Perm.PROJECT_OVERVIEW},
+    Role.CITY_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE, Perm.PROJECT_OVERVIEW},
     Role.COUNTY_ADMIN: _ADMIN,
     Role.SCHOOL_ADMIN: _READ | {Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.ROLE_VIEW},
-    Role.PROVIDER_ADMIN: _READ | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN},
-    Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW},
+    Role.PROVIDER_ADMIN: _READ
+    | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN}
+    | {Perm.TEAM_VIEW, Perm.TEAM_MANAGE},
+    Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.TEAM_VIEW},
     Role.SUBJECT_EXPERT: _READ,
     Role.TUTOR: _READ,
     Role.BACKBONE_TRAINER: _READ,

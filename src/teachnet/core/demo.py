@@ -587,6 +587,10 @@ def demo_run(
     figures = step("reporting", demo_reporting_ensure, project=project)
     sample = step("sample", demo_sample_roster, path=Path(settings.VAR_DIR) / "demo" / SAMPLE_ROSTER)
     report("reporting", f"{figures['subjects']} subjects, {figures['quotas']} quotas created, windows open")
+    from teachnet.training.demo import demo_training_ensure
+
+    training = step("training", demo_training_ensure, project=project)
+    report("training", f"{training['phases']} phases, {training['provider_subjects']} provider subjects")
     report("sample", f"a Guangzhou 初中数学 table to try the upload with: {sample}")
     logins = step(
         "logins",

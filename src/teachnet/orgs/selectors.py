@@ -46,3 +46,10 @@ def organization_placement_allowed(*, actor, region: Region, parent: Organizatio
     return organization_regions_for(actor=actor).filter(pk=region.pk).exists() and organization_may_place(
         actor=actor, region=region, parent=parent
     )
+
+
+def organization_may_change_standing(*, actor, organization: Organization) -> bool:
+    """What an organization is (its type) and whether it is active are decided by the bureau above it, not by
+    the organization's own admin: an admin scoped to the organization cannot turn a provider into a project
+    office."""
+    return regions_in_scope(actor=actor, perm=Perm.ORG_MANAGE).filter(pk=organization.region_id).exists()

@@ -15,7 +15,12 @@ from teachnet.accounts.roles import Perm
 from . import services
 from .forms import OrganizationFilterForm, OrganizationForm
 from .models import Organization
-from .selectors import organization_list_visible, organization_may_place, organization_regions_for
+from .selectors import (
+    organization_list_visible,
+    organization_may_change_standing,
+    organization_may_place,
+    organization_regions_for,
+)
 
 
 @login_required
@@ -67,8 +72,19 @@ def _form(request, instance=None):
 
 def _save(request, form, instance=None):
     data = form.cleaned_data
-    if not organization_may_place(actor=request.user, region=data["region"], parent=data["parent"]):
+    # The ModelForm has already copied the posted values onto its instance: compare with the saved row.
+    saved = Organization.objects.get(pk=instance.pk) if instance is not None else None
+    moved = saved is None or (data["region"], data["parent"]) != (saved.region, saved.parent)
+    # Editing in place needs only the right to manage the organization; a move is a new placement.
+    if moved and not organization_may_place(actor=request.user, region=data["region"], parent=data["parent"]):
         form.add_error("region", _("您只能在自己管理的地区或机构下登记机构。"))
+        return None
+    if (
+        saved is not None
+        and data["type"] != saved.type
+        and not organization_may_change_standing(actor=request.user, organization=saved)
+    ):
+        form.add_error("type", _("机构类型由其所在地区的主管部门修改。"))
         return None
     fields = {
         k: data[k] for k in ("name", "short_name", "type", "region", "parent", "credit_code", "website")

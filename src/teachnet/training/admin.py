@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Enrollment, Project, Quota, Subject
+from .models import Enrollment, ExpertTeamMember, Phase, Project, ProviderSubject, Quota, Subject
 
 
 @admin.register(Project)
@@ -29,3 +29,23 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ["user", "project", "subject", "role", "region"]
     list_filter = ["project", "role", "subject"]
     raw_id_fields = ["user", "region"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["project", "kind", "starts_on", "ends_on"]
+    list_filter = ["project", "kind"]
+
+
+class ExpertTeamMemberInline(admin.TabularInline):
+    model = ExpertTeamMember
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(ProviderSubject)
+class ProviderSubjectAdmin(admin.ModelAdmin):
+    list_display = ["provider", "subject", "project", "submitted_at"]
+    list_filter = ["project", "provider"]
+    raw_id_fields = ["provider"]
+    inlines = [ExpertTeamMemberInline]

@@ -6,3 +6,8 @@ class TrainingConfig(AppConfig):
     name = "teachnet.training"
     label = "training"
     verbose_name = _("培训项目")
+
+    def ready(self) -> None:
+        from .permissions import register
+
+        register()

@@ -1,5 +1,5 @@
-"""Training projects (TRN-1). The foundation holds only the project record, because roles can be scoped
-to one; the training issue adds subjects, quotas, phases, providers and classes."""
+"""Training projects (TRN-1 … TRN-3): the project record (roles can be scoped to one), its subjects,
+quotas and enrollments, its dated phases, the providers' subjects and their expert teams."""
 
 from django.conf import settings
 from django.db import models
@@ -119,3 +119,130 @@ class Enrollment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.subject}"
+
+
+class Phase(models.Model):
+    """A dated phase of a project (GP 六、培训时间安排): 报送信息, 课程资源审核, 下发账号, 骨干培训者集中培训,
+    远程培训, 培训总结."""
+
+    class Kind(models.TextChoices):
+        REPORTING = "reporting", _("信息报送")
+        RESOURCE_REVIEW = "resource_review", _("课程资源审核")
+        ACCOUNTS = "accounts", _("下发账号与用户调整")
+        TRAINER_TRAINING = "trainer_training", _("骨干培训者集中培训")
+        REMOTE_TRAINING = "remote_training", _("远程培训")
+        SUMMARY = "summary", _("培训总结")
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("未开始")
+        CURRENT = "current", _("进行中")
+        DONE = "done", _("已结束")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="phases", verbose_name=_("项目")
+    )
+    kind = models.CharField(_("阶段"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+
+    class Meta:
+        verbose_name = _("项目阶段")
+        verbose_name_plural = _("项目阶段")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="phase_once_per_project"),
+            # The order between phases is the service's to check (it needs the other rows); a phase that
+            # ends before it starts is wrong whatever wrote it.
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="phase_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+    def state_on(self, day) -> str:
+        if day < self.starts_on:
+            return self.State.UPCOMING
+        if day > self.ends_on:
+            return self.State.DONE
+        return self.State.CURRENT
+
+
+class ProviderSubject(TimeStampedModel):
+    """A subject a provider (培训任务承担单位) takes in a project (TRN-2): 北京师范大学 · 初中体育. Its expert
+    team (TRN-3) is submitted on it."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="provider_subjects", verbose_name=_("项目")
+    )
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="provider_subjects", verbose_name=_("承担单位")
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="provider_subjects", verbose_name=_("学科")
+    )
+    submitted_at = models.DateTimeField(_("专家团队提交时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "subject_id", "provider_id"]
+        verbose_name = _("承担学科")
+        verbose_name_plural = _("承担学科")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "subject", "provider"], name="provider_subject_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.name} · {self.subject}"
+
+
+class ExpertTeamMember(TimeStampedModel):
+    """A member of a provider's subject expert team (学科专家团队, TRN-3)."""
+
+    class Role(models.TextChoices):
+        CHIEF_EXPERT = "chief_expert", _("首席专家")
+        EXPERT = "expert", _("学科专家")
+        FRONTLINE_TEACHER = "frontline_teacher", _("一线优秀教师")
+        TEACHING_RESEARCHER = "teaching_researcher", _("教研员")
+
+    FRONTLINE_ROLES = (Role.FRONTLINE_TEACHER, Role.TEACHING_RESEARCHER)
+
+    provider_subject = models.ForeignKey(
+        ProviderSubject, on_delete=models.CASCADE, related_name="members", verbose_name=_("承担学科")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expert_team_memberships",
+        verbose_name=_("账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=60)
+    role = models.CharField(_("团队角色"), max_length=20, choices=Role.choices)
+    organization = models.CharField(_("工作单位"), max_length=120, blank=True)
+    title = models.CharField(_("职称/职务"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["provider_subject_id", "role", "id"]
+        verbose_name = _("专家团队成员")
+        verbose_name_plural = _("专家团队成员")
+        constraints = [
+            # A person counts once in the composition check, whichever path added them.
+            models.UniqueConstraint(
+                fields=["provider_subject", "user"],
+                condition=models.Q(user__isnull=False),
+                name="team_member_account_once",
+            ),
+            models.UniqueConstraint(
+                fields=["provider_subject", "name"],
+                condition=models.Q(user__isnull=True),
+                name="team_member_name_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_role_display()}"
+
+    @property
+    def is_frontline(self) -> bool:
+        return self.role in self.FRONTLINE_ROLES

@@ -12,7 +12,7 @@ from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
 
 from ..models import Organization, Region
-from ..selectors import organization_placement_allowed
+from ..selectors import organization_may_change_standing, organization_placement_allowed
 from ..services import organization_create, organization_update
 from .serializers import (
     OrganizationCreateSerializer,
@@ -84,6 +84,9 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data = OrganizationUpdateSerializer(data=request.data, partial=partial, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = data.validated_data
+        standing = {k for k in ("type", "is_active") if k in fields and fields[k] != getattr(organization, k)}
+        if standing and not organization_may_change_standing(actor=request.user, organization=organization):
+            raise PermissionDenied(_("机构类型和启用状态由其所在地区的主管部门修改。"))
         # A move is a placement like a creation: it must land inside the caller's scope too.
         moved = {"region", "parent"} & fields.keys()
         region, parent = fields.get("region", organization.region), fields.get("parent", organization.parent)

@@ -67,3 +67,36 @@ def test_organization_cannot_become_its_own_ancestor(client, gd_province_lead, o
         {"name": bureau.name, "type": "bureau", "region": "440000", "parent": orgs["gz_school"].pk},
     )
     assert response.status_code == 200 and "parent" in response.context["form"].errors
+
+
+def test_provider_admin_cannot_change_what_their_organization_is(client, provider_admin, orgs):
+    from rest_framework.test import APIClient
+
+    client.force_login(provider_admin)
+    bnu = orgs["bnu"]
+    response = client.post(
+        f"/orgs/{bnu.pk}/edit/", {"name": bnu.name, "type": "project_office", "region": "110108"}
+    )
+    assert response.status_code == 200 and "type" in response.context["form"].errors
+    api = APIClient()
+    api.force_authenticate(provider_admin)
+    assert (
+        api.patch(f"/api/v1/organizations/{bnu.pk}/", {"is_active": False}, format="json").status_code == 403
+    )
+    assert (
+        api.patch(f"/api/v1/organizations/{bnu.pk}/", {"website": "www.bnude.cn"}, format="json").status_code
+        == 200
+    )
+    bnu.refresh_from_db()
+    assert bnu.type == "provider" and bnu.is_active
+
+
+def test_provider_admin_cannot_move_their_organization_out_of_reach(client, provider_admin, orgs):
+    client.force_login(provider_admin)
+    bnu = orgs["bnu"]
+    response = client.post(
+        f"/orgs/{bnu.pk}/edit/", {"name": bnu.name, "type": "provider", "region": "440106"}
+    )
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+    bnu.refresh_from_db()
+    assert bnu.region_id == "110108"
