@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from teachnet.core.forms import add_service_errors
 from teachnet.core.selectors import task_progress_for_owner
 from teachnet.core.services import progress_start, run_in_background
 
@@ -41,14 +42,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "POST"])
 def activate(request):
     form = ActivationStartForm(request.POST or None)
@@ -58,7 +51,7 @@ def activate(request):
                 code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             # The session keeps the code's row id, never the code itself.
             request.session["activation_id"] = record.pk
@@ -81,7 +74,7 @@ def activate_complete(request):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             request.session.pop("activation_id", None)
             login(request, user, backend="teachnet.accounts.backends.UsernameOrPhoneBackend")
@@ -103,7 +96,7 @@ def password_reset(request):
         try:
             services.password_reset_start(phone=form.cleaned_data["phone"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             request.session["reset_phone"] = form.cleaned_data["phone"]
             return redirect("accounts:password_reset_complete")
@@ -122,7 +115,7 @@ def password_reset_complete(request):
                 phone=phone, sms_code=form.cleaned_data["sms_code"], password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             request.session.pop("reset_phone", None)
             messages.success(request, _("密码已重设，请用新密码登录。"))
@@ -195,7 +188,7 @@ def user_create(request):
             try:
                 person = services.user_create(**data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("已开设账号：%(name)s。请为其生成激活码。") % {"name": person.real_name}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from teachnet.accounts.permissions import can, get_visible_or_404, has_any, visible
 from teachnet.accounts.roles import Perm
+from teachnet.core.forms import add_service_errors
 
 from . import services
 from .forms import OrganizationFilterForm, OrganizationForm
@@ -94,8 +95,7 @@ def _save(request, form, instance=None):
             return services.organization_create(**fields)
         return services.organization_update(organization=instance, **fields)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return None
 
 

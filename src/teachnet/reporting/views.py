@@ -23,6 +23,7 @@ from teachnet.accounts.permissions import (
     visible,
 )
 from teachnet.accounts.roles import Perm
+from teachnet.core.forms import add_service_errors
 from teachnet.core.selectors import task_progress_for_owner
 from teachnet.core.services import audit_record, progress_start, run_in_background
 from teachnet.orgs.models import Region
@@ -351,8 +352,7 @@ def windows_edit(request):
         try:
             services.window_set(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存上报期限。"))
             return redirect(f"{reverse('reporting:windows')}?project={project.pk}")

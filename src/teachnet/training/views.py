@@ -15,18 +15,11 @@ from django.views.decorators.http import require_POST
 
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.roles import Perm
+from teachnet.core.forms import add_service_errors as _errors_to_form
 
 from . import selectors, services
 from .forms import PhasesForm, ProviderSubjectForm, TeamMemberForm
 from .models import ExpertTeamMember, Project, ProviderSubject
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _project(request, pk, perm: Perm) -> Project:
