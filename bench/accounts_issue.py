@@ -32,6 +32,12 @@ def main() -> None:
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
+    # A scratch database of its own: the default test name is the one pytest --reuse-db keeps.
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(Path(old_name).with_name("bench_accounts.sqlite3"))
+    else:
+        test["NAME"] = f"{old_name}_bench_accounts"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from teachnet.accounts.services import NewPerson, accounts_issue
