@@ -94,14 +94,23 @@ def forget_grants(user: User) -> None:
 ScopeFn = Callable[[Grant], Q]
 _SCOPES: dict[type[models.Model], ScopeFn] = {}
 _SELF: dict[type[models.Model], Callable[[User], Q]] = {}
+_SELF_PERMS_OF: dict[type[models.Model], frozenset[Perm]] = {}
 
 
 def register_scope(
-    model: type[models.Model], scope: ScopeFn, *, own: Callable[[User], Q] | None = None
+    model: type[models.Model],
+    scope: ScopeFn,
+    *,
+    own: Callable[[User], Q] | None = None,
+    own_perms: frozenset[Perm] | None = None,
 ) -> None:
+    """`own` selects what a user may see of their own, for the SELF_PERMS, or for `own_perms` when given
+    (a tutor's own class: a relation to the person that no region or organization scope expresses)."""
     _SCOPES[model] = scope
     if own is not None:
         _SELF[model] = own
+    if own_perms is not None:
+        _SELF_PERMS_OF[model] = own_perms
 
 
 def _region_scope(g: Grant) -> Q:
@@ -187,7 +196,7 @@ def visible(
             condition |= scope(g)
             matched = True
     own = _SELF.get(model)
-    if own is not None and perm in SELF_PERMS:
+    if own is not None and perm in _SELF_PERMS_OF.get(model, SELF_PERMS):
         condition |= own(actor)
         matched = True
     if not matched:

@@ -47,6 +47,12 @@ class Perm(StrEnum):
     PROJECT_MANAGE = "project.manage"  # phase dates, providers' subjects: the project office (TRN-1, TRN-2)
     TEAM_VIEW = "team.view"  # providers' subject assignments and expert teams (TRN-2, TRN-3)
     TEAM_MANAGE = "team.manage"  # a provider's own expert teams (TRN-3)
+    TRAINER_SESSION_VIEW = "trainer_session.view"  # trainer-training sessions, attendance, status (TRN-5)
+    TRAINER_SESSION_MANAGE = "trainer_session.manage"  # hold sessions, take attendance (TRN-5)
+    CLASS_VIEW = "class.view"  # training classes and their members (TRN-6); a tutor sees their own class
+    CLASS_MANAGE = "class.manage"  # build classes, move learners: the provincial lead, the project office
+    LEARNER_ADJUST = "learner.adjust"  # replace or withdraw a learner until the cut-off (TRN-7)
+    LEARNER_ADJUST_LATE = "learner.adjust_late"  # the same after the cut-off, with a reason: the province
 
 
 # Bureaus share the administrative permissions; what separates the project office from a county is the
@@ -60,15 +66,18 @@ _READ = frozenset({Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.PROJECT_VIEW})
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.PROJECT_OFFICE: _ADMIN
     | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER}
-    | {Perm.PROJECT_OVERVIEW, Perm.PROJECT_MANAGE, Perm.TEAM_VIEW},
+    | {Perm.PROJECT_OVERVIEW, Perm.PROJECT_MANAGE, Perm.TEAM_VIEW}
+    | {Perm.TRAINER_SESSION_VIEW, Perm.TRAINER_SESSION_MANAGE},
     Role.PROVINCE_LEAD: _ADMIN
-    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER, Perm.PROJECT_OVERVIEW},
+    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER, Perm.PROJECT_OVERVIEW}
+    | {Perm.TRAINER_SESSION_VIEW},
     Role.CITY_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE, Perm.PROJECT_OVERVIEW},
     Role.COUNTY_ADMIN: _ADMIN,
     Role.SCHOOL_ADMIN: _READ | {Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.ROLE_VIEW},
     Role.PROVIDER_ADMIN: _READ
     | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN}
-    | {Perm.TEAM_VIEW, Perm.TEAM_MANAGE},
+    | {Perm.TEAM_VIEW, Perm.TEAM_MANAGE}
+    | {Perm.TRAINER_SESSION_VIEW, Perm.TRAINER_SESSION_MANAGE},
     Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.TEAM_VIEW},
     Role.SUBJECT_EXPERT: _READ,
     Role.TUTOR: _READ,
@@ -87,6 +96,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         Perm.ACCOUNT_ISSUE,
     },
 }
+
+# Classes and adjustments (TRN-6, TRN-7), added on top of the table above.
+ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.CLASS_VIEW, Perm.CLASS_MANAGE}
+ROLE_PERMS[Role.PROVINCE_LEAD] |= {
+    Perm.CLASS_VIEW, Perm.CLASS_MANAGE, Perm.LEARNER_ADJUST, Perm.LEARNER_ADJUST_LATE,
+}  # fmt: skip
+ROLE_PERMS[Role.CITY_LEAD] |= {Perm.CLASS_VIEW, Perm.LEARNER_ADJUST}
 
 # Which roles a holder may grant, inside their own scope. Nobody grants a role above their own.
 ASSIGNABLE: dict[str, frozenset[str]] = {

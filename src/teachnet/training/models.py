@@ -108,6 +108,9 @@ class Enrollment(TimeStampedModel):
     role = models.CharField(_("身份"), max_length=10, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市"))
     source = models.CharField(_("来源"), max_length=40, blank=True)
+    # Set when the learner is replaced or withdrawn (TRN-7): the row stays, for the record.
+    withdrawn_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("参训记录")
@@ -246,3 +249,7 @@ class ExpertTeamMember(TimeStampedModel):
     @property
     def is_frontline(self) -> bool:
         return self.role in self.FRONTLINE_ROLES
+
+
+from .models_classes import *  # noqa: E402,F401,F403
+from .models_sessions import *  # noqa: E402,F401,F403

@@ -31,3 +31,72 @@ def _member_scope(g: Grant) -> Q:
 def register() -> None:
     register_scope(ProviderSubject, _provider_subject_scope)
     register_scope(ExpertTeamMember, _member_scope)
+    register_classes()
+    register_sessions()
+
+
+# --- Classes and adjustments (TRN-6, TRN-7) -----------------------------------------------------------------
+#
+# A region grant sees the classes of its province (a provincial lead) or the classes holding its city's
+# learners (a city lead, through TrainingClass.cities), and of the members only those of its region; a tutor
+# sees their own class and all of its members, whatever their grants (the `own` rule, for CLASS_VIEW).
+# Organization grants see no classes.
+
+
+def _limit_project(q: Q, g: Grant, prefix: str = "") -> Q:
+    if g.project_id is not None:
+        q &= Q(**{f"{prefix}project_id": g.project_id})
+    return q
+
+
+def _class_scope(g: Grant) -> Q:
+    if g.prefix is None:
+        return Q(pk__in=[])
+    if g.prefix == "":
+        return _limit_project(Q(pk__isnull=False), g)
+    return _limit_project(Q(province__code__startswith=g.prefix) | Q(cities__code__startswith=g.prefix), g)
+
+
+def _membership_scope(g: Grant) -> Q:
+    if g.prefix is None:
+        return Q(pk__in=[])
+    return _limit_project(Q(enrollment__region__code__startswith=g.prefix), g, "training_class__")
+
+
+def _enrollment_scope(g: Grant) -> Q:
+    if g.prefix is None:
+        return Q(pk__in=[])
+    return _limit_project(Q(region__code__startswith=g.prefix), g)
+
+
+def register_classes() -> None:
+    from teachnet.accounts.roles import Perm
+
+    from .models import ClassMembership, Enrollment, TrainingClass
+
+    tutor_perms = frozenset({Perm.CLASS_VIEW})
+    register_scope(TrainingClass, _class_scope, own=lambda u: Q(tutor_id=u.pk), own_perms=tutor_perms)
+    register_scope(
+        ClassMembership,
+        _membership_scope,
+        own=lambda u: Q(training_class__tutor_id=u.pk),
+        own_perms=tutor_perms,
+    )
+    register_scope(Enrollment, _enrollment_scope)
+
+
+# --- Trainer training (TRN-5) ------------------------------------------------------------------------------
+#
+# A session is seen through its provider's subject: the provider's own grants, the project office, and the
+# provincial leads of the project's provinces (who read it; which trainers they see of the status is their
+# region's, decided by the selectors with regions_in_scope).
+
+
+def _session_scope(g: Grant) -> Q:
+    return _provider_subject_scope(g, prefix="provider_subject__")
+
+
+def register_sessions() -> None:
+    from .models import TrainerSession
+
+    register_scope(TrainerSession, _session_scope)

@@ -21,3 +21,49 @@ urlpatterns = [
     ),
     path("provider/subjects/<int:ps_id>/submit/", views.team_submit, name="team_submit"),
 ]
+
+# --- Classes (TRN-6) and adjustments (TRN-7) ----------------------------------------------------------------
+from . import views_classes  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/classes/", views_classes.classes_index, name="classes"),
+    path(
+        "projects/<int:pk>/classes/build/<str:province_code>/<int:subject_id>/",
+        views_classes.classes_build,
+        name="classes_build",
+    ),
+    path("classes/<int:class_id>/", views_classes.class_detail, name="class"),
+    path(
+        "classes/<int:class_id>/members/<int:membership_id>/move/",
+        views_classes.class_member_move,
+        name="class_move",
+    ),
+    path("projects/<int:pk>/learners/<int:subject_id>/", views_classes.learners, name="learners"),
+    path("learners/<int:enrollment_id>/replace/", views_classes.learner_replace, name="learner_replace"),
+    path("learners/<int:enrollment_id>/withdraw/", views_classes.learner_withdraw, name="learner_withdraw"),
+]
+
+# --- Trainer training (TRN-5) -------------------------------------------------------------------------------
+from . import views_sessions  # noqa: E402
+
+_SESSIONS = "provider/subjects/<int:ps_id>/sessions/"
+urlpatterns += [
+    path(_SESSIONS, views_sessions.session_list, name="sessions"),
+    path(f"{_SESSIONS}new/", views_sessions.session_create, name="session_create"),
+    path(f"{_SESSIONS}<int:session_id>/", views_sessions.session_detail, name="session"),
+    path(f"{_SESSIONS}<int:session_id>/edit/", views_sessions.session_edit, name="session_edit"),
+    path(
+        f"{_SESSIONS}<int:session_id>/attendance/",
+        views_sessions.session_attendance,
+        name="session_attendance",
+    ),
+    path(f"{_SESSIONS}<int:session_id>/delete/", views_sessions.session_delete, name="session_delete"),
+    path(
+        "provider/subjects/<int:ps_id>/trainer-status/", views_sessions.trainer_status, name="trainer_status"
+    ),
+    path(
+        "projects/<int:pk>/trainer-training/",
+        views_sessions.project_trainer_training,
+        name="trainer_training",
+    ),
+]

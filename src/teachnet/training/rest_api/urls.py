@@ -20,3 +20,34 @@ urlpatterns = [
     path(f"{TEAM}/", TeamMemberListView.as_view(), name="training-member-list"),
     path(f"{TEAM}/<int:pk>/", TeamMemberDetailView.as_view(), name="training-member-detail"),
 ]
+
+# --- Trainer training (TRN-5), below the provider's subject like its team ----------------------------------
+from .sessions import (  # noqa: E402
+    SessionAttendanceView,
+    TrainerSessionDetailView,
+    TrainerSessionListView,
+    TrainerTrainingStatusView,
+)
+
+SESSIONS = "training/provider-subjects/<int:provider_subject_id>/sessions"
+urlpatterns += [
+    path(f"{SESSIONS}/", TrainerSessionListView.as_view(), name="training-session-list"),
+    path(f"{SESSIONS}/<int:pk>/", TrainerSessionDetailView.as_view(), name="training-session-detail"),
+    path(
+        f"{SESSIONS}/<int:pk>/attendance/",
+        SessionAttendanceView.as_view(),
+        name="training-session-attendance",
+    ),
+    path(
+        "training/provider-subjects/<int:provider_subject_id>/trainer-status/",
+        TrainerTrainingStatusView.as_view(),
+        name="training-trainer-status",
+    ),
+]
+
+# --- Classes (TRN-6) ----------------------------------------------------------------------------------------
+from .classes import TrainingClassViewSet  # noqa: E402
+
+_classes = SimpleRouter()
+_classes.register("training/classes", TrainingClassViewSet, basename="training-class")
+urlpatterns += _classes.urls
