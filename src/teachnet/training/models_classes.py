@@ -101,7 +101,7 @@ class Adjustment(models.Model):
 
     class Kind(models.TextChoices):
         REPLACE = "replace", _("替换")
-        WITHDRAW = "withdraw", _("退出")
+        WITHDRAW = "withdraw", _("退出培训")
 
     project = models.ForeignKey("training.Project", on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(_("调整类型"), max_length=10, choices=Kind.choices)
