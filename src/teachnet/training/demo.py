@@ -48,9 +48,14 @@ def _phases_ensure(project: Project) -> int:
     if project.phases.exists():
         return 0  # dates someone set (or moved) are theirs: the demo fills them in once
     dates = gp_phase_dates(project.year)
+    # The plan's calendar, moved so that today falls in its reporting phase (a few days in, as the demo's
+    # reporting windows are): the demo is to be tried, and every later phase is still ahead.
+    shift = dt.date.today() - dt.timedelta(days=3) - dates[Phase.Kind.REPORTING][0]
     with transaction.atomic():
         for kind, (starts_on, ends_on) in dates.items():
-            Phase.objects.create(project=project, kind=kind, starts_on=starts_on, ends_on=ends_on)
+            Phase.objects.create(
+                project=project, kind=kind, starts_on=starts_on + shift, ends_on=ends_on + shift
+            )
     return len(dates)
 
 
