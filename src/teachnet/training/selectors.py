@@ -147,3 +147,16 @@ def provider_subject_list_visible(*, actor, project: Project | None = None) -> Q
 def team_member_list(*, provider_subject: ProviderSubject) -> QuerySet[ExpertTeamMember]:
     """The team, chief expert first (the caller has already been let through to the provider subject)."""
     return provider_subject.members.select_related("user").order_by("role", "id")
+
+
+def provider_subject_access(*, actor, pk, perm: Perm) -> ProviderSubject:
+    """One provider's subject, fetched and authorized in one call (404 for missing and not-yours alike)."""
+    from teachnet.accounts.permissions import get_visible_or_404
+
+    return get_visible_or_404(
+        actor=actor,
+        model=ProviderSubject,
+        perm=perm,
+        pk=pk,
+        queryset=ProviderSubject.objects.select_related("project", "provider", "subject"),
+    )

@@ -125,13 +125,7 @@ def provider_workspace(request):
 
 
 def _provider_subject(request, ps_id, perm: Perm = Perm.TEAM_VIEW) -> ProviderSubject:
-    return get_visible_or_404(
-        actor=request.user,
-        model=ProviderSubject,
-        perm=perm,
-        pk=ps_id,
-        queryset=ProviderSubject.objects.select_related("project", "provider", "subject"),
-    )
+    return selectors.provider_subject_access(actor=request.user, pk=ps_id, perm=perm)
 
 
 def _team_page(request, provider_subject: ProviderSubject, *, form=None, status=200):

@@ -24,6 +24,7 @@ from teachnet.core.forms import add_service_errors
 from . import services_sessions as services
 from .models import Project, ProviderSubject
 from .models_sessions import TrainerSession
+from .selectors import provider_subject_access
 
 
 def _datetime_input():
@@ -60,13 +61,7 @@ class TrainerSessionForm(forms.Form):
 
 
 def _provider_subject(request, ps_id, perm: Perm = Perm.TRAINER_SESSION_VIEW) -> ProviderSubject:
-    return get_visible_or_404(
-        actor=request.user,
-        model=ProviderSubject,
-        perm=perm,
-        pk=ps_id,
-        queryset=ProviderSubject.objects.select_related("project", "provider", "subject"),
-    )
+    return provider_subject_access(actor=request.user, pk=ps_id, perm=perm)
 
 
 def _session(request, provider_subject, session_id, perm: Perm = Perm.TRAINER_SESSION_VIEW) -> TrainerSession:

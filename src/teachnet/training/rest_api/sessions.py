@@ -20,6 +20,7 @@ from teachnet.accounts.roles import Perm
 from .. import services_sessions as services
 from ..models import ProviderSubject
 from ..models_sessions import TrainerSession
+from ..selectors import provider_subject_access
 
 # --- Serializers --------------------------------------------------------------------------------------------
 
@@ -132,13 +133,7 @@ class TrainerTrainingStatusSerializer(serializers.Serializer):
 
 
 def _provider_subject(request, pk) -> ProviderSubject:
-    return get_visible_or_404(
-        actor=request.user,
-        model=ProviderSubject,
-        perm=Perm.TRAINER_SESSION_VIEW,
-        pk=pk,
-        queryset=ProviderSubject.objects.select_related("project", "provider", "subject"),
-    )
+    return provider_subject_access(actor=request.user, pk=pk, perm=Perm.TRAINER_SESSION_VIEW)
 
 
 def _session(request, provider_subject: ProviderSubject, pk) -> TrainerSession:

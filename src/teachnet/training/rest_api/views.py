@@ -98,13 +98,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _provider_subject(request, pk) -> ProviderSubject:
-    return get_visible_or_404(
-        actor=request.user,
-        model=ProviderSubject,
-        perm=Perm.TEAM_VIEW,
-        pk=pk,
-        queryset=ProviderSubject.objects.select_related("project", "provider", "subject"),
-    )
+    return selectors.provider_subject_access(actor=request.user, pk=pk, perm=Perm.TEAM_VIEW)
 
 
 @extend_schema(tags=["training"])
