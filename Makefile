@@ -1,6 +1,6 @@
 # teachnet: `make demo` serves a demo on http://127.0.0.1:8000, `make test` runs the whole suite.
-# Everything beyond Python 3.11 that the project needs (npm packages, Debian's Chromium for browser tests) is
-# installed here, or the target stops and says exactly what to install.
+# Everything beyond Python 3.11 that the project needs (npm packages, Debian's Chromium for browser tests,
+# Debian's ffmpeg for video uploads) is installed here, or the target stops and says exactly what to install.
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,7 +12,7 @@ VAR := var
 VENDOR := src/teachnet/static/vendor
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: demo test lint serve install assets browser clean-demo
+.PHONY: demo test lint serve install assets browser media-tools clean-demo
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "teachnet needs Python >= 3.11: install python3.11 (apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11")'
@@ -43,6 +43,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-noto-cjk; \
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; fi
 
+# Debian's ffmpeg: ffprobe reads every uploaded video (core.media) before it is stored.
+media-tools:
+	@if ! command -v ffprobe >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq ffmpeg; \
+	  else echo "Video uploads need ffprobe from Debian's ffmpeg: sudo apt-get install ffmpeg"; exit 1; fi; fi
+
 $(VAR)/secret_key:
 	@mkdir -p $(VAR)
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -51,7 +57,7 @@ $(VAR)/secret_key:
 # The demo runs as production does: DEBUG off, gunicorn, static files collected and served by whitenoise.
 DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0
 
-demo: install assets $(VAR)/secret_key
+demo: install assets media-tools $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet collectstatic --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet demo
@@ -65,6 +71,6 @@ lint: install
 	$(BIN)/lint-imports
 
 # SQLite by default; with DATABASE_URL set (e.g. postgres://postgres@127.0.0.1:5432/test) against that server.
-test: install assets browser lint
+test: install assets browser media-tools lint
 	$(BIN)/teachnet makemigrations --check --dry-run --settings=teachnet.test_settings -v0
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)

@@ -74,6 +74,20 @@ def private_path(*parts: str) -> Path:
     return path
 
 
+def private_resolve(relative_path: str) -> Path:
+    """The file a stored relative path names, refusing (ValueError) any path that leads out of PRIVATE_ROOT.
+
+    Stored paths come from the database, where a bad row or a crafted value must never reach other files.
+    """
+    root = Path(settings.PRIVATE_ROOT).resolve()
+    if not relative_path or "\x00" in relative_path:
+        raise ValueError("empty or invalid private path")
+    path = (root / relative_path).resolve()
+    if root not in path.parents:
+        raise ValueError(f"private path leads out of PRIVATE_ROOT: {relative_path!r}")
+    return path
+
+
 def run_in_background(task, *args) -> None:
     """Start a Celery task: on the broker when there is one, else in a thread of this process.
 
