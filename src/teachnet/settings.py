@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "teachnet.orgs",
     "teachnet.accounts",
     "teachnet.training",
+    "teachnet.courses",
     "teachnet.reporting",
 ]
 
@@ -196,6 +197,19 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Course media (core.media): the largest upload of each kind, checked as it arrives; nginx's
+# client_max_body_size must allow the largest. ffprobe (Debian's ffmpeg) reads every uploaded video.
+MEDIA_MAX_BYTES = {
+    "video": int(os.environ.get("MEDIA_MAX_VIDEO_BYTES", str(2 * 1024**3))),
+    "pdf": int(os.environ.get("MEDIA_MAX_PDF_BYTES", str(200 * 1024**2))),
+    "office": int(os.environ.get("MEDIA_MAX_OFFICE_BYTES", str(50 * 1024**2))),
+}
+FFPROBE = os.environ.get("FFPROBE", "ffprobe")
+# nginx's internal location for PRIVATE_ROOT (e.g. "/_private/"): when set, nginx sends private files (with
+# ranges) once a view has checked who asks; when empty, Django streams them itself (core.http).
+PRIVATE_ACCEL_REDIRECT = os.environ.get("PRIVATE_ACCEL_REDIRECT", "")
+# `teachnet demo` makes its course's lecture videos this long with ffmpeg (0: no demo course).
+DEMO_COURSE_VIDEO_SECONDS = int(os.environ.get("DEMO_COURSE_VIDEO_SECONDS", "0" if TESTING else str(45 * 60)))
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -238,6 +252,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` or `status`; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CourseStatusEnum": "teachnet.courses.models.Course.Status",
+        "ResourceKindEnum": "teachnet.courses.models.Resource.Kind",
+        "VersionChangeKindEnum": ["added", "removed", "changed"],
+        "SubmissionKindEnum": "teachnet.reporting.models.Kind",
+    },
 }
 
 LOGGING = {

@@ -53,6 +53,9 @@ class Perm(StrEnum):
     CLASS_MANAGE = "class.manage"  # build classes, move learners: the provincial lead, the project office
     LEARNER_ADJUST = "learner.adjust"  # replace or withdraw a learner until the cut-off (TRN-7)
     LEARNER_ADJUST_LATE = "learner.adjust_late"  # the same after the cut-off, with a reason: the province
+    COURSE_VIEW = "course.view"  # a provider's courses, their versions and review comments (TRN-4)
+    COURSE_MANAGE = "course.manage"  # build a course and submit it: the provider and its experts
+    COURSE_REVIEW = "course.review"  # comment, return, approve: the project office's reviewers
 
 
 # Bureaus share the administrative permissions; what separates the project office from a county is the
@@ -103,6 +106,12 @@ ROLE_PERMS[Role.PROVINCE_LEAD] |= {
     Perm.CLASS_VIEW, Perm.CLASS_MANAGE, Perm.LEARNER_ADJUST, Perm.LEARNER_ADJUST_LATE,
 }  # fmt: skip
 ROLE_PERMS[Role.CITY_LEAD] |= {Perm.CLASS_VIEW, Perm.LEARNER_ADJUST}
+
+# Course resources (TRN-4): the provider's admin and experts build, the project office reviews.
+ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.COURSE_VIEW, Perm.COURSE_REVIEW}
+ROLE_PERMS[Role.PROVINCE_LEAD] |= {Perm.COURSE_VIEW}
+for _builder in (Role.PROVIDER_ADMIN, Role.CHIEF_EXPERT, Role.SUBJECT_EXPERT):
+    ROLE_PERMS[_builder] |= {Perm.COURSE_VIEW, Perm.COURSE_MANAGE}
 
 # Which roles a holder may grant, inside their own scope. Nobody grants a role above their own.
 ASSIGNABLE: dict[str, frozenset[str]] = {

@@ -606,6 +606,10 @@ def demo_run(
     report("learners", f"{result.created} created, {result.existing} already there")
     if result.created:
         log(f"  {'':<14} (their activation codes are not kept: export fresh ones from the accounts pages)")
+    from teachnet.courses.demo import demo_courses_ensure
+
+    courses = step("courses", demo_courses_ensure, project=project)
+    report("courses", f"北京师范大学 · 初中体育: {courses['course']}")
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),

@@ -12,7 +12,7 @@ from teachnet.accounts.permissions import Grant, register_scope
 from .models import ExpertTeamMember, ProviderSubject
 
 
-def _provider_subject_scope(g: Grant, prefix: str = "") -> Q:
+def provider_subject_scope(g: Grant, prefix: str = "") -> Q:
     if g.prefix is None:
         q = Q(**{f"{prefix}provider_id__in": g.org_ids})
     elif g.prefix == "":
@@ -25,11 +25,11 @@ def _provider_subject_scope(g: Grant, prefix: str = "") -> Q:
 
 
 def _member_scope(g: Grant) -> Q:
-    return _provider_subject_scope(g, prefix="provider_subject__")
+    return provider_subject_scope(g, prefix="provider_subject__")
 
 
 def register() -> None:
-    register_scope(ProviderSubject, _provider_subject_scope)
+    register_scope(ProviderSubject, provider_subject_scope)
     register_scope(ExpertTeamMember, _member_scope)
     register_classes()
     register_sessions()
@@ -93,7 +93,7 @@ def register_classes() -> None:
 
 
 def _session_scope(g: Grant) -> Q:
-    return _provider_subject_scope(g, prefix="provider_subject__")
+    return provider_subject_scope(g, prefix="provider_subject__")
 
 
 def register_sessions() -> None:

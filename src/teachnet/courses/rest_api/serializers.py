@@ -1,0 +1,191 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Course, CourseVersion, Module, Resource, ReviewComment
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "module",
+            "kind",
+            "kind_display",
+            "title",
+            "position",
+            "credit_minutes",
+            "file_name",
+            "mime",
+            "size",
+            "sha256",
+            "duration_seconds",
+            "file_url",
+            "body",
+            "url",
+            "starts_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_file_url(self, obj) -> str | None:
+        if not obj.file:
+            return None
+        return reverse("course-resource-file", kwargs={"pk": obj.pk})
+
+
+class ModuleSerializer(serializers.ModelSerializer):
+    resources = ResourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Module
+        fields = ["id", "title", "position", "resources"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    provider = serializers.CharField(source="provider_subject.provider.name", read_only=True)
+    subject = serializers.CharField(source="provider_subject.subject.label", read_only=True)
+    project = serializers.IntegerField(source="provider_subject.project_id", read_only=True)
+    approved_version = serializers.IntegerField(
+        source="approved_version.number", read_only=True, default=None
+    )
+    total_minutes = serializers.SerializerMethodField()
+    video_minutes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "provider_subject",
+            "project",
+            "provider",
+            "subject",
+            "title",
+            "description",
+            "status",
+            "status_display",
+            "version",
+            "approved_version",
+            "total_minutes",
+            "video_minutes",
+            "updated_at",
+        ]
+
+    def _totals(self, obj):
+        from ..services import course_totals
+
+        if not hasattr(obj, "_totals"):
+            obj._totals = course_totals(course=obj)
+        return obj._totals
+
+    def get_total_minutes(self, obj) -> int:
+        return self._totals(obj).total_minutes
+
+    def get_video_minutes(self, obj) -> int:
+        return self._totals(obj).video_minutes
+
+
+class CourseDetailSerializer(CourseSerializer):
+    modules = ModuleSerializer(source="outline", many=True, read_only=True)
+    problems = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(CourseSerializer.Meta):
+        fields = [*CourseSerializer.Meta.fields, "modules", "problems"]
+
+
+class CourseCreateSerializer(serializers.Serializer):
+    provider_subject = serializers.IntegerField()
+
+
+class CourseInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ModuleInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+
+
+class ResourceInputSerializer(serializers.Serializer):
+    """multipart/form-data when a file is sent (video, document); JSON otherwise."""
+
+    module = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Resource.Kind.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    credit_minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
+    upload = serializers.FileField(required=False, allow_null=True, default=None)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ResourceUpdateSerializer(ResourceInputSerializer):
+    module = serializers.IntegerField(required=False, allow_null=True, default=None)
+    kind = None
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.real_name", read_only=True)
+
+    class Meta:
+        model = ReviewComment
+        fields = [
+            "id",
+            "version",
+            "resource",
+            "resource_title",
+            "reply_to",
+            "author",
+            "by_reviewer",
+            "body",
+            "created_at",
+        ]
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    resource = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    title = serializers.CharField()
+    details = serializers.ListField(child=serializers.CharField())
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    decision_display = serializers.CharField(source="get_decision_display", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.real_name", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.real_name", read_only=True, default=None)
+    changes = ChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CourseVersion
+        fields = [
+            "number",
+            "total_minutes",
+            "video_minutes",
+            "submitted_by",
+            "submitted_at",
+            "decision",
+            "decision_display",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "changes",
+        ]
+
+
+class VersionDetailSerializer(VersionSerializer):
+    class Meta(VersionSerializer.Meta):
+        fields = [*VersionSerializer.Meta.fields, "snapshot"]

@@ -1,0 +1,11 @@
+"""Routes of the courses API (TRN-4), mounted under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from .views import CourseViewSet, ModuleViewSet, ResourceViewSet
+
+router = SimpleRouter()
+router.register("courses", CourseViewSet, basename="course")
+router.register("course-modules", ModuleViewSet, basename="course-module")
+router.register("course-resources", ResourceViewSet, basename="course-resource")
+urlpatterns = router.urls
