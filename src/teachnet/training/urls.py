@@ -32,6 +32,7 @@ urlpatterns += [
         views_classes.classes_build,
         name="classes_build",
     ),
+    path("classes/mine/", views_classes.my_classes, name="my_classes"),
     path("classes/<int:class_id>/", views_classes.class_detail, name="class"),
     path(
         "classes/<int:class_id>/members/<int:membership_id>/move/",

@@ -54,6 +54,13 @@ def classes_index(request, pk):
 
 
 @login_required
+def my_classes(request):
+    """A tutor's own classes, in every project (TRN-6: each class has a tutor)."""
+    classes = sel.class_list_visible(actor=request.user).filter(tutor=request.user)
+    return render(request, "training/classes/mine.html", {"classes": classes})
+
+
+@login_required
 def classes_build(request, pk, province_code, subject_id):
     project = _project(request, pk)
     province = get_object_or_404(Region, code=province_code, level=Region.Level.PROVINCE)

@@ -125,3 +125,27 @@ def test_the_city_lead_withdraws_before_the_cutoff(built, project, math, gz_city
     assert client_for(sz_city_lead).post(url, {"reason": "x"}).status_code == 404
     assert client_for(gz_city_lead).post(url, {"reason": "调离"}).status_code == 302
     assert Adjustment.objects.get().kind == "withdraw"
+
+
+def test_a_tutor_finds_their_classes_from_the_menu_and_nobody_elses(built, tutor, project, gz_city_lead):
+    tutor_client = client_for(built)
+    home = tutor_client.get("/").content.decode()
+    assert reverse("training:my_classes") in home
+    page = tutor_client.get(reverse("training:my_classes")).content.decode()
+    mine = TrainingClass.objects.filter(tutor=built)
+    assert mine.exists() and all(k.name in page for k in mine)
+    others = TrainingClass.objects.exclude(tutor=built)
+    assert all(k.name not in page for k in others)
+    # Someone who tutors nothing has no entry and an empty list.
+    assert reverse("training:my_classes") not in client_for(tutor).get("/").content.decode()
+    assert "您还没有负责的班级" in client_for(tutor).get(reverse("training:my_classes")).content.decode()
+
+
+def test_the_overview_links_to_the_classes_for_those_who_see_them(
+    built, project, gz_city_lead, provider_admin
+):
+    overview = reverse("training:project", args=[project.pk])
+    assert (
+        reverse("training:classes", args=[project.pk])
+        in client_for(gz_city_lead).get(overview).content.decode()
+    )
