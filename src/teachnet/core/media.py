@@ -33,7 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from .services import private_path, private_resolve
 
@@ -217,8 +217,8 @@ class _Content:
     advice: Promise | str | None = None
 
 
-_VIDEO_LABEL = gettext_lazy("视频")
-_OFFICE_LABEL = gettext_lazy("Office 文档")
+_VIDEO_LABEL = pgettext_lazy("file content", "视频")
+_OFFICE_LABEL = pgettext_lazy("file content", "Office 文档")
 _EXPECTED = {
     "video": gettext_lazy("视频（MP4 或 WebM）"),
     "pdf": gettext_lazy("PDF"),
