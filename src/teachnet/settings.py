@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "teachnet.accounts",
     "teachnet.training",
     "teachnet.courses",
+    "teachnet.learning",
     "teachnet.reporting",
 ]
 

@@ -56,6 +56,8 @@ class Perm(StrEnum):
     COURSE_VIEW = "course.view"  # a provider's courses, their versions and review comments (TRN-4)
     COURSE_MANAGE = "course.manage"  # build a course and submit it: the provider and its experts
     COURSE_REVIEW = "course.review"  # comment, return, approve: the project office's reviewers
+    STUDY_RECORDS_VIEW = "study.records_view"  # learners' study records (LRN-3): admins above them, the tutor
+    STUDY_PLAN_MANAGE = "study.plan_manage"  # learning plans for a class (LRN-4): its tutor, the province
 
 
 # Bureaus share the administrative permissions; what separates the project office from a county is the
@@ -112,6 +114,13 @@ ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.COURSE_VIEW, Perm.COURSE_REVIEW}
 ROLE_PERMS[Role.PROVINCE_LEAD] |= {Perm.COURSE_VIEW}
 for _builder in (Role.PROVIDER_ADMIN, Role.CHIEF_EXPERT, Role.SUBJECT_EXPERT):
     ROLE_PERMS[_builder] |= {Perm.COURSE_VIEW, Perm.COURSE_MANAGE}
+
+# Study records (LRN-3) for every admin in the chain above a learner; plans (LRN-4) by the province and
+# the office. A tutor reaches their own class's learners through the `own` rule (training/permissions.py).
+for _admin in (Role.PROJECT_OFFICE, Role.PROVINCE_LEAD, Role.CITY_LEAD, Role.COUNTY_ADMIN, Role.SCHOOL_ADMIN):
+    ROLE_PERMS[_admin] |= {Perm.STUDY_RECORDS_VIEW}
+ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.STUDY_PLAN_MANAGE}
+ROLE_PERMS[Role.PROVINCE_LEAD] |= {Perm.STUDY_PLAN_MANAGE}
 
 # Which roles a holder may grant, inside their own scope. Nobody grants a role above their own.
 ASSIGNABLE: dict[str, frozenset[str]] = {

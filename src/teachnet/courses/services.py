@@ -18,7 +18,7 @@ import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, ProtectedError, Q, Sum
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -382,7 +382,14 @@ def resource_update(
 def resource_remove(*, actor, resource: Resource) -> None:
     course = _check_edit(actor=actor, course=resource.course)
     data = {"resource": resource.pk, "kind": resource.kind, "title": resource.title}
-    resource.delete()  # the file stays: the versions that name it can still be opened
+    try:
+        with transaction.atomic():
+            resource.delete()  # the file stays: the versions that name it can still be opened
+    except ProtectedError as exc:  # learners' study records name it (LRN-1)
+        raise ValidationError(
+            _("已有学员学习了“%(title)s”，它不能删除（可以修改或替换文件）。") % {"title": resource.title},
+            code="studied",
+        ) from exc
     _changed(actor=actor, course=course, what="resource_removed", data=data)
 
 

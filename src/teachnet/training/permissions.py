@@ -64,8 +64,8 @@ def _membership_scope(g: Grant) -> Q:
 
 
 def _enrollment_scope(g: Grant) -> Q:
-    if g.prefix is None:
-        return Q(pk__in=[])
+    if g.prefix is None:  # an organization's grant: the people of that organization (a school's teachers)
+        return _limit_project(Q(user__organization_id__in=g.org_ids), g)
     return _limit_project(Q(region__code__startswith=g.prefix), g)
 
 
@@ -74,7 +74,7 @@ def register_classes() -> None:
 
     from .models import ClassMembership, Enrollment, TrainingClass
 
-    tutor_perms = frozenset({Perm.CLASS_VIEW})
+    tutor_perms = frozenset({Perm.CLASS_VIEW, Perm.STUDY_PLAN_MANAGE})
     register_scope(TrainingClass, _class_scope, own=lambda u: Q(tutor_id=u.pk), own_perms=tutor_perms)
     register_scope(
         ClassMembership,
@@ -82,7 +82,15 @@ def register_classes() -> None:
         own=lambda u: Q(training_class__tutor_id=u.pk),
         own_perms=tutor_perms,
     )
-    register_scope(Enrollment, _enrollment_scope)
+    # A tutor sees the study records of their class's learners (LRN-3).
+    register_scope(
+        Enrollment,
+        _enrollment_scope,
+        own=lambda u: Q(
+            pk__in=ClassMembership.objects.filter(training_class__tutor_id=u.pk).values("enrollment_id")
+        ),
+        own_perms=frozenset({Perm.STUDY_RECORDS_VIEW}),
+    )
 
 
 # --- Trainer training (TRN-5) ------------------------------------------------------------------------------

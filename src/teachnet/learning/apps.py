@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "teachnet.learning"
+    verbose_name = _("学习与学时")
