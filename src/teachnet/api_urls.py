@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/", include("teachnet.accounts.rest_api.urls")),
     path("v1/", include("teachnet.training.rest_api.urls")),
     path("v1/", include("teachnet.courses.rest_api.urls")),
+    path("v1/", include("teachnet.learning.rest_api.urls")),
     path("v1/", include("teachnet.reporting.rest_api.board_urls")),
     path("v1/", include("teachnet.reporting.rest_api.urls")),
 ]

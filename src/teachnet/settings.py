@@ -192,6 +192,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# pdf.js ships ES modules (.mjs): browsers run them only when served as JavaScript.
+WHITENOISE_MIMETYPES = {".mjs": "text/javascript", ".bcmap": "application/octet-stream"}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Files holding personal data (exports) live outside MEDIA_ROOT and are only served through a view that
 # checks who asks.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reporting/", include("teachnet.reporting.urls")),
     path("training/", include("teachnet.training.urls")),
     path("courses/", include("teachnet.courses.urls")),
+    path("learn/", include("teachnet.learning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teachnet.courses.models import Course, Resource
-from teachnet.courses.selectors import learner_may_study, snapshot_resource
 
+from .access import studyable
 from .models import (
     CreditInterval,
     EndReason,
@@ -171,11 +171,11 @@ def session_start(
 ) -> Started:
     """Start studying a resource of the approved version of a course the learner takes."""
     now = now or timezone.now()
-    if not learner_may_study(user=learner, course=course):
-        raise ValidationError(_("这门课程暂未向您开放。"), code="closed")
-    entry = snapshot_resource(version=course.approved_version, resource_id=resource_id)
+    entry = studyable(learner=learner, course=course, resource_id=resource_id)
     if entry is None:
-        raise ValidationError(_("资源不在已通过的课程版本中。"), code="unknown_resource")
+        raise ValidationError(
+            _("这项资源暂未向您开放（课程未通过审核、培训未开始，或不是您的课程）。"), code="closed"
+        )
     project = course.provider_subject.project
     policy = policy_for(project)
     taken_over = False

@@ -158,7 +158,7 @@ def test_a_learner_studies_the_approved_version_only(client, course, provider_ad
     )
     fill_to_minimum(course)
     c = _client(client, learner)
-    assert "尚未通过" in c.get(reverse("courses:learn")).content.decode()
+    assert "尚未通过" in c.get(reverse("courses:learn"), follow=True).content.decode()
     assert c.get(reverse("courses:study", args=[course.pk])).status_code == 404
     services.course_submit(actor=provider_admin, course=course)
     v1_file = reverse("courses:version_file", args=[course.pk, 1, video.pk])

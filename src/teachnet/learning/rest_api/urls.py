@@ -1,0 +1,13 @@
+"""Routes of the learning API, mounted under /api/v1/."""
+
+from django.urls import path
+
+from .views import CheckAnswerView, HeartbeatView, RecordView, SessionCloseView, SessionStartView
+
+urlpatterns = [
+    path("study/sessions/", SessionStartView.as_view(), name="study-session-start"),
+    path("study/heartbeat/", HeartbeatView.as_view(), name="study-heartbeat"),
+    path("study/checks/<int:pk>/answer/", CheckAnswerView.as_view(), name="study-check-answer"),
+    path("study/close/", SessionCloseView.as_view(), name="study-close"),
+    path("study/records/<int:learner_id>/", RecordView.as_view(), name="study-record"),
+]

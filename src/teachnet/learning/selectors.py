@@ -1,0 +1,319 @@
+"""Reads of the learning app: a learner's workspace (what is required, earned, left and due), the player's
+facts, and the records (LRN-3) that the learner and every role above them in scope may query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from teachnet.accounts.permissions import get_visible_or_404, visible
+from teachnet.accounts.roles import Perm
+from teachnet.courses.models import Course, Resource
+from teachnet.courses.selectors import learner_courses, subject_opening
+from teachnet.training.models import ClassMembership, Enrollment, Project
+
+from .access import studyable  # noqa: F401 (the player's check, read from here too)
+from .models import (
+    CreditInterval,
+    JournalEntry,
+    PlanItem,
+    Reason,
+    SelfPick,
+    StudySession,
+    StudyTotal,
+    VideoProgress,
+)
+from .services import local_day, policy_for, units
+
+
+@dataclass
+class ResourceRow:
+    id: int
+    kind: str
+    title: str
+    credit_minutes: int
+    credited_seconds: int = 0
+    due_on: dt.date | None = None
+    video_completed: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.credited_seconds >= self.credit_minutes * 60
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.credited_seconds * 100 / max(1, self.credit_minutes * 60)))
+
+
+@dataclass
+class ModuleRow:
+    title: str
+    resources: list[ResourceRow] = field(default_factory=list)
+
+
+@dataclass
+class Workspace:
+    enrollment: Enrollment
+    course: Course | None
+    open: bool
+    reason: str
+    required_units: int
+    earned_seconds: int
+    today_seconds: int
+    minutes_per_unit: int
+    daily_cap_minutes: int
+    modules: list[ModuleRow]
+    due: list[ResourceRow]
+    picked: list[ResourceRow] = field(default_factory=list)
+
+    @property
+    def earned_units(self) -> float:
+        return units(self.earned_seconds, self.minutes_per_unit)
+
+    @property
+    def left_units(self) -> float:
+        return max(0.0, round(self.required_units - self.earned_units, 1))
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.earned_units * 100 / max(1, self.required_units)))
+
+
+def _credited_by_resource(*, learner, project) -> dict[int, int]:
+    return dict(
+        StudyTotal.objects.filter(learner=learner, project=project)
+        .values("resource_id")
+        .annotate(s=Sum("seconds"))
+        .values_list("resource_id", "s")
+    )
+
+
+def plan_items_for(*, learner, project) -> dict[int, dt.date]:
+    """The due dates of the plans of the learner's classes (the earliest when several plans name a
+    resource)."""
+    enrollment_ids = Enrollment.objects.filter(user=learner, project=project).values("pk")
+    class_ids = ClassMembership.objects.filter(enrollment_id__in=enrollment_ids).values("training_class_id")
+    due: dict[int, dt.date] = {}
+    for resource_id, due_on in PlanItem.objects.filter(plan__training_class_id__in=class_ids).values_list(
+        "resource_id", "due_on"
+    ):
+        due[resource_id] = min(due_on, due.get(resource_id, due_on))
+    return due
+
+
+def workspaces(*, learner) -> list[Workspace]:
+    out = []
+    for enrollment, course, opening in learner_courses(user=learner):
+        project = enrollment.project
+        policy = policy_for(project)
+        credited = _credited_by_resource(learner=learner, project=project)
+        due = plan_items_for(learner=learner, project=project)
+        completed = set(
+            VideoProgress.objects.filter(learner=learner, completed=True).values_list(
+                "resource_id", flat=True
+            )
+        )
+        modules: list[ModuleRow] = []
+        by_id: dict[int, ResourceRow] = {}
+        if course is not None:
+            for m in course.approved_version.snapshot["modules"]:
+                row = ModuleRow(title=m["title"])
+                for r in m["resources"]:
+                    rr = ResourceRow(
+                        id=r["id"],
+                        kind=r["kind"],
+                        title=r["title"],
+                        credit_minutes=r["credit_minutes"],
+                        credited_seconds=credited.get(r["id"], 0),
+                        due_on=due.get(r["id"]),
+                        video_completed=r["id"] in completed,
+                    )
+                    row.resources.append(rr)
+                    by_id[rr.id] = rr
+                modules.append(row)
+        picked = [
+            ResourceRow(
+                id=p.resource_id,
+                kind=p.resource.kind,
+                title=p.resource.title,
+                credit_minutes=p.resource.credit_minutes,
+                credited_seconds=credited.get(p.resource_id, 0),
+            )
+            for p in SelfPick.objects.filter(
+                learner=learner, resource__course__provider_subject__project=project
+            )
+            .exclude(resource_id__in=list(by_id))
+            .select_related("resource")
+        ]
+        out.append(
+            Workspace(
+                enrollment=enrollment,
+                course=course,
+                open=opening.open,
+                reason=opening.reason,
+                required_units=policy.required_units,
+                earned_seconds=sum(credited.values()),
+                today_seconds=StudyTotal.objects.filter(
+                    learner=learner, project=project, day=local_day(timezone.now())
+                ).aggregate(s=Sum("seconds"))["s"]
+                or 0,
+                minutes_per_unit=policy.minutes_per_unit,
+                daily_cap_minutes=policy.daily_cap_minutes,
+                modules=modules,
+                due=sorted(
+                    (r for r in by_id.values() if r.due_on and not r.done), key=lambda r: (r.due_on, r.title)
+                ),
+                picked=picked,
+            )
+        )
+    return out
+
+
+# --- The player ---------------------------------------------------------------------------------------------
+
+
+def catalog(*, learner) -> list[tuple[Course, list[dict]]]:
+    """Approved, open courses of the learner's projects outside their own subject, to pick from (LRN-4)."""
+    projects = Enrollment.objects.filter(
+        user=learner, role=Enrollment.Role.LEARNER, withdrawn_at__isnull=True
+    )
+    own_subjects = projects.values("subject_id")
+    courses = (
+        Course.objects.filter(
+            provider_subject__project__in=projects.values("project_id"), approved_version__isnull=False
+        )
+        .exclude(provider_subject__subject__in=own_subjects)
+        .select_related("approved_version", "provider_subject__subject", "provider_subject__provider")
+    )
+    out = []
+    for course in courses:
+        if not subject_opening(subject=course.provider_subject.subject, course=course).open:
+            continue
+        entries = [r for m in course.approved_version.snapshot["modules"] for r in m["resources"]]
+        out.append((course, entries))
+    return out
+
+
+# --- Records (LRN-3) ----------------------------------------------------------------------------------------
+
+
+def record_access(*, actor, learner_id: int, project: Project | None = None) -> list[Enrollment]:
+    """The learner's enrollments the actor may see the records of: their own, or those in the actor's
+    scope (an admin above them, their class's tutor). 404 when none: nobody learns whom they cannot see."""
+    qs = Enrollment.objects.filter(user_id=learner_id, role=Enrollment.Role.LEARNER).select_related(
+        "project", "subject", "user", "region"
+    )
+    if project is not None:
+        qs = qs.filter(project=project)
+    if actor.pk != learner_id:
+        qs = visible(actor=actor, model=Enrollment, perm=Perm.STUDY_RECORDS_VIEW, queryset=qs)
+    rows = list(qs)
+    if not rows:
+        raise Http404
+    return rows
+
+
+@dataclass
+class Record:
+    enrollment: Enrollment
+    credited_seconds: int
+    units: float
+    required_units: int
+    sessions: int
+    journal_entries: int
+    by_reason: dict[str, int]
+    intervals: list[CreditInterval]
+    days: list[tuple[dt.date, int]]
+
+
+def record(*, enrollment: Enrollment, limit: int = 500) -> Record:
+    learner, project = enrollment.user, enrollment.project
+    policy = policy_for(project)
+    credited = (
+        StudyTotal.objects.filter(learner=learner, project=project).aggregate(s=Sum("seconds"))["s"] or 0
+    )
+    ledger = CreditInterval.objects.filter(learner=learner, project=project)
+    by_reason = dict(
+        ledger.exclude(reason=Reason.CREDITED)
+        .values("reason")
+        .annotate(s=Sum("uncredited_seconds"))
+        .values_list("reason", "s")
+    )
+    days = list(
+        StudyTotal.objects.filter(learner=learner, project=project)
+        .values("day")
+        .annotate(s=Sum("seconds"))
+        .order_by("-day")
+        .values_list("day", "s")
+    )
+    return Record(
+        enrollment=enrollment,
+        credited_seconds=credited,
+        units=units(credited, policy.minutes_per_unit),
+        required_units=policy.required_units,
+        sessions=StudySession.objects.filter(learner=learner, project=project).count(),
+        journal_entries=JournalEntry.objects.filter(learner=learner, project=project).count(),
+        by_reason=by_reason,
+        intervals=list(ledger.select_related("resource").order_by("-started_at", "-id")[:limit]),
+        days=days,
+    )
+
+
+def class_records(*, actor, training_class) -> list[dict]:
+    """Per learner of a class: credited time and 学时, journal entries, last study (the tutor's view)."""
+    members = ClassMembership.objects.filter(training_class=training_class).values("enrollment_id")
+    enrollments = visible(
+        actor=actor,
+        model=Enrollment,
+        perm=Perm.STUDY_RECORDS_VIEW,
+        queryset=Enrollment.objects.filter(pk__in=members).select_related("user"),
+    )
+    project = training_class.project
+    policy = policy_for(project)
+    users = [e.user_id for e in enrollments]
+    credited = dict(
+        StudyTotal.objects.filter(project=project, learner_id__in=users)
+        .values("learner_id")
+        .annotate(s=Sum("seconds"))
+        .values_list("learner_id", "s")
+    )
+    journals = dict(
+        JournalEntry.objects.filter(project=project, learner_id__in=users)
+        .values("learner_id")
+        .annotate(n=Count("id"))
+        .values_list("learner_id", "n")
+    )
+    last = dict(
+        StudySession.objects.filter(project=project, learner_id__in=users)
+        .values("learner_id")
+        .annotate(t=Count("id", filter=Q(ended_at__isnull=True)))
+        .values_list("learner_id", "t")
+    )
+    return [
+        {
+            "enrollment": e,
+            "seconds": credited.get(e.user_id, 0),
+            "units": units(credited.get(e.user_id, 0), policy.minutes_per_unit),
+            "required": policy.required_units,
+            "journal": journals.get(e.user_id, 0),
+            "studying_now": bool(last.get(e.user_id)),
+        }
+        for e in enrollments
+    ]
+
+
+def resource_title(resource_id: int) -> str:
+    return Resource.objects.filter(pk=resource_id).values_list("title", flat=True).first() or ""
+
+
+def journal_visible(*, actor, learner_id: int, project: Project):
+    record_access(actor=actor, learner_id=learner_id, project=project)
+    return JournalEntry.objects.filter(learner_id=learner_id, project=project).select_related("resource")
+
+
+def get_enrollment_or_404(*, actor, pk):
+    return get_visible_or_404(actor=actor, model=Enrollment, perm=Perm.STUDY_RECORDS_VIEW, pk=pk)

@@ -1,0 +1,224 @@
+"""Pages of the learning app: the learner's workspace, the player, the catalog, the journal, the records
+(for the learner and everyone above them in scope), and a class's study overview and plans for its tutor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teachnet.accounts.permissions import can, get_visible_or_404
+from teachnet.accounts.roles import Perm
+from teachnet.core.forms import add_service_errors
+from teachnet.core.http import serve_private_file
+from teachnet.courses.models import Course
+from teachnet.training.models import Enrollment, TrainingClass
+
+from . import selectors, services_plans
+from .forms import JournalForm, PlanForm, PlanItemForm
+from .models import JournalEntry, Plan, Reason
+from .services import policy_for, resource_credited
+
+
+def _course(course_id) -> Course:
+    return get_object_or_404(
+        Course.objects.select_related(
+            "approved_version",
+            "provider_subject__project",
+            "provider_subject__subject",
+            "provider_subject__provider",
+        ),
+        pk=course_id,
+    )
+
+
+@login_required
+def workspace(request):
+    rows = selectors.workspaces(learner=request.user)
+    return render(request, "learning/workspace.html", {"workspaces": rows})
+
+
+@login_required
+def player(request, course_id, resource_id):
+    course = _course(course_id)
+    entry = selectors.studyable(learner=request.user, course=course, resource_id=resource_id)
+    if entry is None:
+        raise Http404
+    policy = policy_for(course.provider_subject.project)
+    file_url = ""
+    if entry.get("file"):
+        file_url = reverse("learning:file", kwargs={"course_id": course.pk, "resource_id": resource_id})
+    return render(
+        request,
+        "learning/player.html",
+        {
+            "course": course,
+            "r": entry,
+            "file_url": file_url,
+            "policy": policy,
+            "credited": resource_credited(learner=request.user, resource_id=resource_id),
+        },
+    )
+
+
+@login_required
+def resource_file(request, course_id, resource_id):
+    """A file of the approved version, for a learner who may study it now (range requests for seeking)."""
+    course = _course(course_id)
+    entry = selectors.studyable(learner=request.user, course=course, resource_id=resource_id)
+    if entry is None or not entry.get("file"):
+        raise Http404
+    return serve_private_file(
+        request,
+        entry["file"],
+        content_type=entry.get("mime") or "application/octet-stream",
+        filename=entry.get("file_name") or None,
+        as_attachment=entry["kind"] == "document" and entry.get("mime") != "application/pdf",
+    )
+
+
+# --- Catalog (LRN-4: self-directed) -----------------------------------------------------------------------
+
+
+@login_required
+def catalog(request):
+    return render(request, "learning/catalog.html", {"courses": selectors.catalog(learner=request.user)})
+
+
+@login_required
+@require_POST
+def pick(request, course_id, resource_id):
+    course = _course(course_id)
+    try:
+        services_plans.self_pick(learner=request.user, course=course, resource_id=resource_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("learning:catalog")
+    messages.success(request, _("已加入自选学习。"))
+    return redirect("learning:player", course_id=course.pk, resource_id=resource_id)
+
+
+# --- Records (LRN-3) ----------------------------------------------------------------------------------------
+
+
+@login_required
+def my_record(request):
+    return redirect("learning:record", learner_id=request.user.pk)
+
+
+@login_required
+def record(request, learner_id):
+    enrollments = selectors.record_access(actor=request.user, learner_id=learner_id)
+    records = [selectors.record(enrollment=e) for e in enrollments]
+    journals = {
+        e.project_id: JournalEntry.objects.filter(learner_id=learner_id, project=e.project).select_related(
+            "resource"
+        )
+        for e in enrollments
+    }
+    return render(
+        request,
+        "learning/record.html",
+        {
+            "records": [(r, journals[r.enrollment.project_id]) for r in records],
+            "learner": enrollments[0].user,
+            "own": request.user.pk == learner_id,
+            "reasons": dict(Reason.choices),
+        },
+    )
+
+
+# --- Journal (LRN-5) ----------------------------------------------------------------------------------------
+
+
+@login_required
+def journal(request):
+    enrollments = list(
+        Enrollment.objects.filter(user=request.user, role=Enrollment.Role.LEARNER).select_related("project")
+    )
+    if not enrollments:
+        raise Http404
+    form = JournalForm(request.POST or None, projects=[e.project for e in enrollments])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_plans.journal_write(learner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("研修日志已保存，辅导教师可以看到。"))
+            return redirect("learning:journal")
+    entries = JournalEntry.objects.filter(learner=request.user).select_related("project", "resource")
+    return render(request, "learning/journal.html", {"form": form, "entries": entries})
+
+
+# --- A class: study overview and plans (LRN-3, LRN-4) -------------------------------------------------------
+
+
+def _class(request, class_id, perm: Perm = Perm.CLASS_VIEW) -> TrainingClass:
+    return get_visible_or_404(
+        actor=request.user,
+        model=TrainingClass,
+        perm=perm,
+        pk=class_id,
+        queryset=TrainingClass.objects.select_related("project", "subject", "tutor"),
+    )
+
+
+@login_required
+def class_study(request, class_id):
+    training_class = _class(request, class_id)
+    may_plan = can(actor=request.user, perm=Perm.STUDY_PLAN_MANAGE, obj=training_class)
+    plans = Plan.objects.filter(training_class=training_class).prefetch_related("items__resource")
+    choices = services_plans.plan_resource_choices(training_class=training_class) if may_plan else []
+    return render(
+        request,
+        "learning/class_study.html",
+        {
+            "k": training_class,
+            "rows": selectors.class_records(actor=request.user, training_class=training_class),
+            "plans": plans,
+            "may_plan": may_plan,
+            "plan_form": PlanForm() if may_plan else None,
+            "item_form": PlanItemForm(resources=choices) if may_plan else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_create(request, class_id):
+    training_class = _class(request, class_id, Perm.STUDY_PLAN_MANAGE)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        services_plans.plan_create(
+            actor=request.user, training_class=training_class, title=form.cleaned_data["title"]
+        )
+        messages.success(request, _("已建立学习计划。"))
+    else:
+        messages.error(request, _("请填写计划名称。"))
+    return redirect("learning:class", class_id=training_class.pk)
+
+
+@login_required
+@require_POST
+def plan_item_add(request, class_id, plan_id):
+    training_class = _class(request, class_id, Perm.STUDY_PLAN_MANAGE)
+    plan = get_object_or_404(Plan, pk=plan_id, training_class=training_class)
+    form = PlanItemForm(
+        request.POST, resources=services_plans.plan_resource_choices(training_class=training_class)
+    )
+    if form.is_valid():
+        try:
+            services_plans.plan_item_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已加入计划。"))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("learning:class", class_id=training_class.pk)
