@@ -225,7 +225,7 @@ class Record:
     required_units: int
     sessions: int
     journal_entries: int
-    by_reason: dict[str, int]
+    by_reason: dict[str, tuple[int, int]]  # reason: (seconds not credited, how many times)
     intervals: list[CreditInterval]
     days: list[tuple[dt.date, int]]
 
@@ -237,12 +237,13 @@ def record(*, enrollment: Enrollment, limit: int = 500) -> Record:
         StudyTotal.objects.filter(learner=learner, project=project).aggregate(s=Sum("seconds"))["s"] or 0
     )
     ledger = CreditInterval.objects.filter(learner=learner, project=project)
-    by_reason = dict(
-        ledger.exclude(reason=Reason.CREDITED)
+    by_reason = {
+        reason: (seconds, times)
+        for reason, seconds, times in ledger.exclude(reason=Reason.CREDITED)
         .values("reason")
-        .annotate(s=Sum("uncredited_seconds"))
-        .values_list("reason", "s")
-    )
+        .annotate(s=Sum("uncredited_seconds"), n=Count("id"))
+        .values_list("reason", "s", "n")
+    }
     days = list(
         StudyTotal.objects.filter(learner=learner, project=project)
         .values("day")

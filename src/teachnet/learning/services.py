@@ -120,10 +120,17 @@ def _ledger_row(session: StudySession, *, start, end, reason: str, seconds: int 
 
 def _end(session: StudySession, *, reason: str, at: dt.datetime, gap_reason: str | None = None) -> None:
     """End a session; the time since its last heartbeat is recorded as not credited, with why."""
-    if gap_reason is not None and at > session.last_beat_at:
+    if gap_reason is not None and at >= session.last_beat_at:
         gap = int((at - session.last_beat_at).total_seconds())
-        if gap > 0:
+        # A takeover is recorded even when it came right after a heartbeat: the record says where the
+        # learner's other place stopped counting.
+        if gap > 0 or gap_reason == Reason.TAKEOVER:
             _ledger_row(session, start=session.last_beat_at, end=at, reason=gap_reason, uncredited=gap)
+    if reason in (EndReason.NO_ANSWER, EndReason.WRONG_ANSWERS) and session.open_interval_id:
+        # The time spent waiting for the answer was lost to the unanswered question: say so.
+        CreditInterval.objects.filter(pk=session.open_interval_id, reason=Reason.AWAITING_CHECK).update(
+            reason=Reason.NO_ANSWER
+        )
     PresenceCheck.objects.filter(session=session, outcome="").update(
         outcome=PresenceCheck.Outcome.EXPIRED
         if reason == EndReason.NO_ANSWER

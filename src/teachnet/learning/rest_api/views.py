@@ -268,5 +268,6 @@ class RecordView(APIView):
         for e in enrollments:
             r = selectors.record(enrollment=e)
             r.days = [{"day": d, "seconds": s} for d, s in r.days]
+            r.by_reason = {reason: seconds for reason, (seconds, _times) in r.by_reason.items()}
             rows.append(r)
         return Response(RecordSerializer(rows, many=True).data)

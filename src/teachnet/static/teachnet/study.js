@@ -94,7 +94,9 @@
     if (video && !video.paused) video.pause();
     var dialog = document.getElementById("presence-check");
     if (dialog.open) dialog.close();
-    say(text["ended-" + reason] || text["ended-closed"], "ended");
+    // data-ended-takeover is dataset.endedTakeover, data-ended-no_answer dataset.endedNo_answer
+    var key = "ended" + reason.charAt(0).toUpperCase() + reason.slice(1);
+    say(text[key] || text.endedClosed, "ended");
   }
 
   // --- Presence questions -------------------------------------------------------------------------------------
