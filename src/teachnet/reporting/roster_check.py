@@ -664,6 +664,39 @@ def roster_check(
     return checker.result(sheet_name=sheet_name, warnings=warnings)
 
 
+def xlsx_visible_sheets(
+    *, path: str | os.PathLike, max_bytes: int, max_rows: int
+) -> list[tuple[str, list[list[object]]]]:
+    """The visible worksheets of an uploaded xlsx that is not a roster (a project's quotas, TRN-1), each as
+    its rows from A1 (at most max_rows + 1, so the caller can tell a sheet over its limit).
+
+    The file passes the roster's archive checks first: the size before anything parses it, the bytes of a
+    real xlsx package (a renamed CSV or .xls is named as such), no zip bomb, each sheet's inflated size
+    counted. Raises RosterUnusable, whose message says what to do.
+    """
+    path = Path(path)
+    archive = _open_archive(path, max_bytes)
+    try:
+        for part in _sheet_parts(archive).values():
+            _scan_sheet(archive, part)  # counts what it inflates: a part lying about its size stops here
+    finally:
+        archive.close()
+    sheets = []
+    try:
+        with open(path, "rb") as fh, CalamineWorkbook.from_filelike(fh) as workbook:
+            for index, meta in enumerate(workbook.sheets_metadata):
+                if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
+                    continue
+                sheet = workbook.get_sheet_by_index(index)
+                rows = (
+                    [] if sheet.start is None else sheet.to_python(skip_empty_area=False, nrows=max_rows + 1)
+                )
+                sheets.append((meta.name, rows))
+    except CalamineError as exc:
+        raise _corrupt() from exc
+    return sheets
+
+
 class _CleanCache(dict):
     """value -> clean(value), computed on first use."""
 

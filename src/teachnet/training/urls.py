@@ -68,3 +68,26 @@ urlpatterns += [
         name="trainer_training",
     ),
 ]
+
+# --- Project setup (TRN-1, REP-8) ---------------------------------------------------------------------------
+from . import views_projects  # noqa: E402
+
+urlpatterns += [
+    path("projects/new/", views_projects.project_create, name="project_create"),
+    path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/subjects/", views_projects.subjects, name="project_subjects"),
+    path(
+        "projects/<int:pk>/subjects/gp2011/",
+        views_projects.subjects_add_gp2011,
+        name="project_subjects_gp2011",
+    ),
+    path(
+        "projects/<int:pk>/subjects/<int:subject_id>/remove/",
+        views_projects.subject_remove,
+        name="project_subject_remove",
+    ),
+    path("projects/<int:pk>/quotas/", views_projects.quotas, name="project_quotas"),
+    path("projects/<int:pk>/quotas/set/", views_projects.quota_set, name="project_quota_set"),
+    path("projects/<int:pk>/quotas/upload/", views_projects.quotas_upload, name="project_quotas_upload"),
+    path("projects/<int:pk>/quotas/xlsx/", views_projects.quotas_download, name="project_quotas_xlsx"),
+]

@@ -17,7 +17,7 @@ from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.roles import Perm
 from teachnet.core.forms import add_service_errors as _errors_to_form
 
-from . import selectors, services
+from . import selectors, services, services_projects
 from .forms import PhasesForm, ProviderSubjectForm, TeamMemberForm
 from .models import ExpertTeamMember, Project, ProviderSubject
 
@@ -31,7 +31,10 @@ def index(request):
     projects = selectors.project_list_overview(actor=request.user)
     provider_subjects = selectors.provider_subject_list_visible(actor=request.user)
     if not projects.exists() and not provider_subjects.exists():
-        raise Http404
+        # The project office over the nation may have no project yet: the list is where it creates one.
+        if not services_projects.may_create_project(actor=request.user):
+            raise Http404
+        return render(request, "training/index.html", {"projects": projects})
     if not projects.exists():
         return redirect("training:provider")
     return render(request, "training/index.html", {"projects": projects})

@@ -51,3 +51,29 @@ from .classes import TrainingClassViewSet  # noqa: E402
 _classes = SimpleRouter()
 _classes.register("training/classes", TrainingClassViewSet, basename="training-class")
 urlpatterns += _classes.urls
+
+# --- Project setup (TRN-1, REP-8): subjects and quotas below their project --------------------------------
+from .projects import (  # noqa: E402
+    ProjectQuotaDetailView,
+    ProjectQuotaImportView,
+    ProjectQuotaListView,
+    ProjectQuotaXlsxView,
+    ProjectSubjectDetailView,
+    ProjectSubjectListView,
+    ProjectSubjectsGP2011View,
+)
+
+PROJECT = "projects/<int:project_id>"
+urlpatterns += [
+    path(f"{PROJECT}/subjects/", ProjectSubjectListView.as_view(), name="project-subject-list"),
+    path(f"{PROJECT}/subjects/gp2011/", ProjectSubjectsGP2011View.as_view(), name="project-subjects-gp2011"),
+    path(f"{PROJECT}/subjects/<int:pk>/", ProjectSubjectDetailView.as_view(), name="project-subject-detail"),
+    path(f"{PROJECT}/quotas/", ProjectQuotaListView.as_view(), name="project-quota-list"),
+    path(f"{PROJECT}/quotas/import/", ProjectQuotaImportView.as_view(), name="project-quota-import"),
+    path(f"{PROJECT}/quotas/xlsx/", ProjectQuotaXlsxView.as_view(), name="project-quota-xlsx"),
+    path(
+        f"{PROJECT}/quotas/<str:region_code>/<int:subject_id>/",
+        ProjectQuotaDetailView.as_view(),
+        name="project-quota-detail",
+    ),
+]

@@ -18,6 +18,7 @@ from teachnet.orgs.models import Organization
 
 from .. import selectors, services
 from ..models import ExpertTeamMember, Project, ProviderSubject, Subject
+from .projects import ProjectWriteMixin
 from .serializers import (
     PhaseSerializer,
     PhasesInputSerializer,
@@ -50,7 +51,7 @@ def _phases_body(project: Project) -> list[dict]:
 
 
 @extend_schema(tags=["projects"])
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(ProjectWriteMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
 
     def get_queryset(self):
