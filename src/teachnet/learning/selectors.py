@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from teachnet.accounts.permissions import get_visible_or_404, visible
 from teachnet.accounts.roles import Perm
@@ -23,9 +25,9 @@ from .models import (
     PlanItem,
     Reason,
     SelfPick,
+    StudyPolicy,
     StudySession,
     StudyTotal,
-    VideoProgress,
 )
 from .services import local_day, policy_for, units
 
@@ -38,7 +40,8 @@ class ResourceRow:
     credit_minutes: int
     credited_seconds: int = 0
     due_on: dt.date | None = None
-    video_completed: bool = False
+    url: str = ""  # the player's, for a resource of the course's outline
+    title_html: str = ""  # the title escaped once per version (templatetags.learning_rows)
 
     @property
     def done(self) -> bool:
@@ -83,71 +86,131 @@ class Workspace:
         return min(100, int(self.earned_units * 100 / max(1, self.required_units)))
 
 
-def _credited_by_resource(*, learner, project) -> dict[int, int]:
-    return dict(
-        StudyTotal.objects.filter(learner=learner, project=project)
-        .values("resource_id")
-        .annotate(s=Sum("seconds"))
-        .values_list("resource_id", "s")
-    )
-
-
 def plan_items_for(*, learner, project) -> dict[int, dt.date]:
     """The due dates of the plans of the learner's classes (the earliest when several plans name a
     resource)."""
-    enrollment_ids = Enrollment.objects.filter(user=learner, project=project).values("pk")
-    class_ids = ClassMembership.objects.filter(enrollment_id__in=enrollment_ids).values("training_class_id")
-    due: dict[int, dt.date] = {}
-    for resource_id, due_on in PlanItem.objects.filter(plan__training_class_id__in=class_ids).values_list(
-        "resource_id", "due_on"
-    ):
-        due[resource_id] = min(due_on, due.get(resource_id, due_on))
+    return _due_by_project(learner=learner, project_ids=[project.pk]).get(project.pk, {})
+
+
+def _due_by_project(*, learner, project_ids) -> dict[int, dict[int, dt.date]]:
+    # One filter() call, so both conditions hold for the same membership (a class is of its learners'
+    # project: classes_build places a project's learners only).
+    items = PlanItem.objects.filter(
+        plan__training_class__memberships__enrollment__user=learner,
+        plan__training_class__memberships__enrollment__project_id__in=project_ids,
+    ).values_list("plan__training_class__project_id", "resource_id", "due_on")
+    due: dict[int, dict[int, dt.date]] = {}
+    for project_id, resource_id, due_on in items:
+        by_resource = due.setdefault(project_id, {})
+        by_resource[resource_id] = min(due_on, by_resource.get(resource_id, due_on))
     return due
 
 
-def workspaces(*, learner) -> list[Workspace]:
-    out = []
-    for enrollment, course, opening in learner_courses(user=learner):
-        project = enrollment.project
-        policy = policy_for(project)
-        credited = _credited_by_resource(learner=learner, project=project)
-        due = plan_items_for(learner=learner, project=project)
-        completed = set(
-            VideoProgress.objects.filter(learner=learner, completed=True).values_list(
-                "resource_id", flat=True
-            )
-        )
-        modules: list[ModuleRow] = []
-        by_id: dict[int, ResourceRow] = {}
-        if course is not None:
-            for m in course.approved_version.snapshot["modules"]:
-                row = ModuleRow(title=m["title"])
-                for r in m["resources"]:
-                    rr = ResourceRow(
-                        id=r["id"],
-                        kind=r["kind"],
-                        title=r["title"],
-                        credit_minutes=r["credit_minutes"],
-                        credited_seconds=credited.get(r["id"], 0),
-                        due_on=due.get(r["id"]),
-                        video_completed=r["id"] in completed,
+# The approved version's modules prepared for the workspace, per process: (title, ((id, kind, title,
+# escaped title, minutes, player URL), ...)) for each module. A version's snapshot never changes once
+# written and the workspace is the page every learner opens (bench/pages.py), so the snapshot is read and
+# prepared once, not on each request. The key has the course's updated_at besides the ids, as a test
+# database that rolls back reuses ids, and the script prefix the URLs were made with.
+_OUTLINES: dict[tuple, tuple] = {}
+_OUTLINES_KEPT = 64
+
+
+def _course_outline(course: Course) -> tuple:
+    key = (course.pk, course.approved_version_id, course.updated_at, get_script_prefix())
+    outline = _OUTLINES.get(key)
+    if outline is None:
+        outline = tuple(
+            (
+                m["title"],
+                tuple(
+                    (
+                        r["id"],
+                        r["kind"],
+                        r["title"],
+                        escape(r["title"]),
+                        r["credit_minutes"],
+                        reverse("learning:player", args=[course.pk, r["id"]]),
                     )
-                    row.resources.append(rr)
-                    by_id[rr.id] = rr
+                    for r in m["resources"]
+                ),
+            )
+            for m in course.approved_version.snapshot["modules"]
+        )
+        if len(_OUTLINES) >= _OUTLINES_KEPT:
+            _OUTLINES.clear()
+        _OUTLINES[key] = outline
+    return outline
+
+
+def workspaces(*, learner) -> list[Workspace]:
+    """The learner's workspace for each subject they take: a fixed number of queries whatever the number
+    of subjects and resources (tests/test_pages_and_api.py holds it), and no writes."""
+    rows = learner_courses(user=learner)
+    if not rows:
+        return []
+    project_ids = {e.project_id for e, _course, _opening in rows}
+    policies = {p.project_id: p for p in StudyPolicy.objects.filter(project_id__in=project_ids)}
+    today = local_day(timezone.now())
+    credited: dict[int, dict[int, int]] = {}
+    today_seconds: dict[int, int] = {}
+    for project_id, resource_id, seconds, on_day in (
+        StudyTotal.objects.filter(learner=learner, project_id__in=project_ids)
+        .values("project_id", "resource_id")
+        .annotate(s=Sum("seconds"), t=Sum("seconds", filter=Q(day=today)))
+        .values_list("project_id", "resource_id", "s", "t")
+    ):
+        credited.setdefault(project_id, {})[resource_id] = seconds
+        today_seconds[project_id] = today_seconds.get(project_id, 0) + (on_day or 0)
+    due_by_project = _due_by_project(learner=learner, project_ids=project_ids)
+    picks = list(
+        SelfPick.objects.filter(
+            learner=learner, resource__course__provider_subject__project_id__in=project_ids
+        ).values_list(
+            "resource__course__provider_subject__project_id",
+            "resource_id",
+            "resource__kind",
+            "resource__title",
+            "resource__credit_minutes",
+        )
+    )
+    out = []
+    for enrollment, course, opening in rows:
+        project = enrollment.project
+        # Read, never created here: a page view writes nothing (the protocol creates the row when it needs
+        # one, services.policy_for); a project without one counts by the defaults.
+        policy = policies.get(project.pk) or StudyPolicy(project=project)
+        by_resource = credited.get(project.pk, {})
+        due = due_by_project.get(project.pk, {})
+        modules: list[ModuleRow] = []
+        ids: set[int] = set()
+        if course is not None:
+            for title, resources in _course_outline(course):
+                row = ModuleRow(title=title)
+                for rid, kind, resource_title, title_html, minutes, url in resources:
+                    row.resources.append(
+                        ResourceRow(
+                            id=rid,
+                            kind=kind,
+                            title=resource_title,
+                            credit_minutes=minutes,
+                            credited_seconds=by_resource.get(rid, 0),
+                            due_on=due.get(rid),
+                            url=url,
+                            title_html=title_html,
+                        )
+                    )
+                    ids.add(rid)
                 modules.append(row)
         picked = [
             ResourceRow(
-                id=p.resource_id,
-                kind=p.resource.kind,
-                title=p.resource.title,
-                credit_minutes=p.resource.credit_minutes,
-                credited_seconds=credited.get(p.resource_id, 0),
+                id=rid,
+                kind=kind,
+                title=title,
+                credit_minutes=minutes,
+                credited_seconds=by_resource.get(rid, 0),
             )
-            for p in SelfPick.objects.filter(
-                learner=learner, resource__course__provider_subject__project=project
-            )
-            .exclude(resource_id__in=list(by_id))
-            .select_related("resource")
+            for project_id, rid, kind, title, minutes in picks
+            if project_id == project.pk and rid not in ids
         ]
         out.append(
             Workspace(
@@ -156,16 +219,14 @@ def workspaces(*, learner) -> list[Workspace]:
                 open=opening.open,
                 reason=opening.reason,
                 required_units=policy.required_units,
-                earned_seconds=sum(credited.values()),
-                today_seconds=StudyTotal.objects.filter(
-                    learner=learner, project=project, day=local_day(timezone.now())
-                ).aggregate(s=Sum("seconds"))["s"]
-                or 0,
+                earned_seconds=sum(by_resource.values()),
+                today_seconds=today_seconds.get(project.pk, 0),
                 minutes_per_unit=policy.minutes_per_unit,
                 daily_cap_minutes=policy.daily_cap_minutes,
                 modules=modules,
                 due=sorted(
-                    (r for r in by_id.values() if r.due_on and not r.done), key=lambda r: (r.due_on, r.title)
+                    (r for m in modules for r in m.resources if r.due_on and not r.done),
+                    key=lambda r: (r.due_on, r.title),
                 ),
                 picked=picked,
             )

@@ -29,7 +29,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +101,9 @@ class Started:
     session: StudySession
     token: str
     taken_over: bool = False
+    credited_seconds: int = 0  # already credited for this resource, all days
+    policy: StudyPolicy | None = None
+    kind: str = ""
 
 
 def _ledger_row(session: StudySession, *, start, end, reason: str, seconds: int = 0, uncredited: int = 0):
@@ -172,11 +175,29 @@ def sessions_expire(*, now: dt.datetime | None = None) -> int:
     return ended
 
 
-@transaction.atomic
 def session_start(
     *, learner, course: Course, resource_id: int, device: str = "", now: dt.datetime | None = None
 ) -> Started:
-    """Start studying a resource of the approved version of a course the learner takes."""
+    """Start studying a resource of the approved version of a course the learner takes.
+
+    Two places starting at the same instant both find no active session to lock; the database's one-active-
+    session constraint lets one in, and the other tries again, now finding it (and taking over, or refused).
+    """
+    for attempt in range(3):
+        try:
+            return _session_start(
+                learner=learner, course=course, resource_id=resource_id, device=device, now=now
+            )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _session_start(
+    *, learner, course: Course, resource_id: int, device: str, now: dt.datetime | None
+) -> Started:
     now = now or timezone.now()
     entry = studyable(learner=learner, course=course, resource_id=resource_id)
     if entry is None:
@@ -198,6 +219,7 @@ def session_start(
         _end(active, reason=EndReason.TAKEOVER, at=now, gap_reason=Reason.TAKEOVER)
         taken_over = True
     day = local_day(now)
+    already = resource_credited(learner=learner, resource_id=resource_id)
     token = secrets.token_urlsafe(24)
     session = StudySession.objects.create(
         learner=learner,
@@ -211,16 +233,16 @@ def session_start(
         grace_seconds=policy.grace_seconds,
         idle_seconds=policy.idle_end_seconds,
         next_check_at=_next_check(policy.check_min_minutes, policy.check_max_minutes, now),
-        resource_room=max(
-            0, entry["credit_minutes"] * 60 - resource_credited(learner=learner, resource_id=resource_id)
-        ),
+        resource_room=max(0, entry["credit_minutes"] * 60 - already),
         day=day,
         day_room=max(
             0, policy.daily_cap_minutes * 60 - day_credited(learner=learner, project=project, day=day)
         ),
         device=device[:120],
     )
-    return Started(session=session, token=token, taken_over=taken_over)
+    return Started(
+        session=session, token=token, taken_over=taken_over, credited_seconds=already, policy=policy
+    )
 
 
 # --- Heartbeats ---------------------------------------------------------------------------------------------
@@ -337,9 +359,169 @@ def _video_skipped(session: StudySession, played) -> bool:
     return skipped
 
 
-@transaction.atomic
+def claim_for(*, elapsed: float, beat: int, grace: int, age: float, claimed: int) -> tuple[int, int]:
+    """What a heartbeat `elapsed` seconds after the previous one may claim, and how much of the gap was idle.
+
+    The interval when it comes about one interval after the previous (the grace absorbs jitter), the whole
+    seconds elapsed when sooner; never more, over the session, than its wall-clock age; a gap longer than
+    the interval and grace was the learner away.
+    """
+    claim = beat if elapsed + grace >= beat else math.floor(elapsed)
+    claim = max(0, min(claim, math.floor(age) - claimed))
+    idle = max(0, math.floor(elapsed) - beat) if elapsed > beat + grace else 0
+    return claim, idle
+
+
+# The hot path: one locked read, two writes, in plain SQL. It takes only the common case (an active session
+# of a non-video resource, no question open or due, the same day, no gap, no cap reached); everything else
+# goes the general way below, with the row already locked.
+_FAST_READ = """
+    SELECT s.id, s.seq, s.started_at, s.last_beat_at, s.ended_at, s.claimed_seconds, s.credited_seconds,
+           s.beat_seconds, s.grace_seconds, s.idle_seconds, s.check_deadline, s.next_check_at,
+           s.resource_room, s.day, s.day_room, s.open_interval_id, r.kind, s.learner_id, s.project_id,
+           s.resource_id, s.end_reason
+    FROM learning_studysession s JOIN courses_resource r ON r.id = s.resource_id
+    WHERE s.token_hash = %s
+"""
+_EXTEND = """
+    UPDATE learning_creditinterval SET ended_at = %s, seconds = seconds + %s
+    WHERE id = %s AND reason = 'credited' AND ended_at = %s AND day = %s
+"""
+_SESSION_SAVE = """
+    UPDATE learning_studysession SET seq = %s, last_beat_at = %s, claimed_seconds = %s, credited_seconds = %s,
+           resource_room = %s, day_room = %s, open_interval_id = %s
+    WHERE id = %s
+"""
+
+
+def _aware(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def heartbeat(*, token: str, seq: int, now: dt.datetime | None = None, played=None) -> Beat:
     now = now or timezone.now()
+    if connection.vendor == "postgresql":  # one round trip (autocommit) in production
+        beat = _heartbeat_pg(token=token, seq=seq, now=now)
+        if beat is not None:
+            return beat
+    with transaction.atomic():
+        return _heartbeat_python(token=token, seq=seq, now=now, played=played)
+
+
+_PG_OUTCOMES = {"credited": (True, Reason.CREDITED), "duplicate": (True, "duplicate")}
+
+
+def _heartbeat_pg(*, token: str, seq: int, now: dt.datetime) -> Beat | None:
+    """The hot path on PostgreSQL: one call of learning_heartbeat() (migration 0003), which does what
+    _heartbeat_python's hot path does, in one round trip and one transaction. None when the heartbeat needs
+    the general way (the function then changed nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM learning_heartbeat(%s, %s, %s, %s)",
+            [token_digest(token or ""), seq, now, local_day(now)],
+        )
+        outcome, credited, session_seconds, room, today_room, end_reason = cursor.fetchone()
+    if outcome == "general":
+        return None
+    room_fields = {"session_seconds": session_seconds, "room_seconds": room, "today_room_seconds": today_room}
+    if outcome == "unknown":
+        return Beat(accepted=False, reason="unknown_session")
+    if outcome == "ended":
+        return Beat(accepted=False, reason="ended", ended=end_reason, **room_fields)
+    if outcome == "out_of_order":
+        return Beat(accepted=False, reason="out_of_order", **room_fields)
+    accepted, reason = _PG_OUTCOMES[outcome]
+    return Beat(accepted=accepted, credited=credited, reason=reason, **room_fields)
+
+
+def _heartbeat_python(*, token: str, seq: int, now: dt.datetime, played=None) -> Beat:
+    sql = _FAST_READ + (" FOR UPDATE OF s" if connection.features.has_select_for_update_of else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_digest(token or "")])
+        row = cursor.fetchone()
+        if row is None:
+            return Beat(accepted=False, reason="unknown_session")
+        (pk, last_seq, started_at, last_beat_at, ended_at, claimed, credited, beat, grace, idle_s,
+         check_deadline, next_check_at, resource_room, day, day_room, open_interval_id, kind, learner_id,
+         project_id, resource_id, end_reason) = row  # fmt: skip
+        if connection.vendor == "sqlite":  # raw rows from SQLite: naive UTC datetimes, dates as text
+            started_at, last_beat_at, ended_at, check_deadline, next_check_at = (
+                _aware(v) for v in (started_at, last_beat_at, ended_at, check_deadline, next_check_at)
+            )
+            day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        room = {"session_seconds": credited, "room_seconds": resource_room, "today_room_seconds": day_room}
+        if ended_at is not None:  # an ended session, a repeat, disorder: answered without writing
+            return Beat(accepted=False, reason="ended", ended=end_reason, **room)
+        elapsed = (now - last_beat_at).total_seconds() if last_beat_at else 0
+        if elapsed <= idle_s and check_deadline is None:
+            if seq == last_seq:
+                return Beat(accepted=True, reason="duplicate", **room)
+            if seq != last_seq + 1:
+                return Beat(accepted=False, reason="out_of_order", **room)
+        common = (
+            ended_at is None
+            and seq == last_seq + 1
+            and check_deadline is None
+            and (next_check_at is None or now < next_check_at)
+            and kind != Resource.Kind.VIDEO
+            and 0 <= elapsed <= idle_s
+            and local_day(now) == day
+        )
+        if common:
+            claim, idle = claim_for(
+                elapsed=elapsed,
+                beat=beat,
+                grace=grace,
+                age=(now - started_at).total_seconds(),
+                claimed=claimed,
+            )
+            credit = min(claim, resource_room, day_room)
+            if not idle and credit == claim:
+                if credit:
+                    extended = 0
+                    if open_interval_id is not None:
+                        ops = connection.ops  # datetimes as the ORM stores them (SQLite: naive UTC text)
+                        cursor.execute(
+                            _EXTEND,
+                            [ops.adapt_datetimefield_value(now), credit, open_interval_id,
+                             ops.adapt_datetimefield_value(last_beat_at), ops.adapt_datefield_value(day)],
+                        )  # fmt: skip
+                        extended = cursor.rowcount
+                    if not extended:
+                        open_interval_id = CreditInterval.objects.create(
+                            learner_id=learner_id,
+                            project_id=project_id,
+                            resource_id=resource_id,
+                            session_id=pk,
+                            day=day,
+                            started_at=last_beat_at,
+                            ended_at=now,
+                            seconds=credit,
+                            reason=Reason.CREDITED,
+                        ).pk
+                cursor.execute(
+                    _SESSION_SAVE,
+                    [seq, connection.ops.adapt_datetimefield_value(now), claimed + claim, credited + credit,
+                     resource_room - credit, day_room - credit, open_interval_id, pk],
+                )  # fmt: skip
+                return Beat(
+                    accepted=True,
+                    credited=credit,
+                    reason=Reason.CREDITED,
+                    session_seconds=credited + credit,
+                    room_seconds=resource_room - credit,
+                    today_room_seconds=day_room - credit,
+                )
+    return _heartbeat_general(token=token, seq=seq, now=now, played=played)
+
+
+def _heartbeat_general(*, token: str, seq: int, now: dt.datetime, played=None) -> Beat:
+    """Every heartbeat the hot path does not take: ended or stale sessions, repeats and disorder, questions,
+    gaps, caps, a new day, video. Runs in the caller's transaction, the session row already locked."""
     session = (
         StudySession.objects.select_for_update()
         .select_related("resource")
@@ -368,13 +550,13 @@ def heartbeat(*, token: str, seq: int, now: dt.datetime | None = None, played=No
             session, accepted=True, reason=Reason.AWAITING_CHECK, check=check and _check_body(check, now)
         )
 
-    beat = session.beat_seconds
-    claim = beat if elapsed + session.grace_seconds >= beat else math.floor(elapsed)
-    # Never more, over the session, than its wall-clock age.
-    claim = max(
-        0, min(claim, math.floor((now - session.started_at).total_seconds()) - session.claimed_seconds)
+    claim, idle = claim_for(
+        elapsed=elapsed,
+        beat=session.beat_seconds,
+        grace=session.grace_seconds,
+        age=(now - session.started_at).total_seconds(),
+        claimed=session.claimed_seconds,
     )
-    idle = max(0, math.floor(elapsed) - beat) if elapsed > beat + session.grace_seconds else 0
     if session.resource.kind == Resource.Kind.VIDEO and _video_skipped(session, played):
         _extend_or_add(session, start=start, end=now, reason=Reason.SKIPPED, uncredited=claim + idle)
         session.open_interval = None

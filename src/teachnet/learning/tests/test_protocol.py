@@ -226,3 +226,36 @@ def test_units_round_down():
     assert services.units(45 * 60, 45) == 1.0
     assert services.units(45 * 60 - 1, 45) == 0.9
     assert services.units(0, 45) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL hot path exists on PostgreSQL only")
+@pytest.mark.parametrize("seed", range(12))
+def test_the_sql_hot_path_and_the_python_path_credit_alike(course, learner, sz_learner, seed, monkeypatch):
+    """The same heartbeats (steady, early, late, repeated, out of order, gaps, a cap) through
+    learning_heartbeat() and through Python only: the same answers, the same ledger."""
+    import random
+
+    enroll_learner(course, sz_learner, region="440300")
+    rng = random.Random(seed)
+    script, t, seq = [], 0.0, 0
+    for _ in range(40):
+        t += rng.choice([30, 30, 30, 30.4, 29.2, 12.7, 0.3, 45, 80, 200])
+        seq += rng.choice([1, 1, 1, 1, 1, 0, 2])
+        script.append((max(seq, 1), t))
+    results = {}
+    for user, python_only in ((learner, False), (sz_learner, True)):
+        if python_only:
+            monkeypatch.setattr(services, "_heartbeat_pg", lambda **kw: None)
+        started = start(user, course, article(course))
+        answers = [services.heartbeat(token=started.token, seq=s, now=at(when)) for s, when in script]
+        rows = list(
+            CreditInterval.objects.filter(learner=user)
+            .order_by("started_at", "id")
+            .values_list("seconds", "uncredited_seconds", "reason", "started_at", "ended_at")
+        )
+        results[python_only] = (
+            [(a.accepted, a.credited, a.reason, a.ended) for a in answers],
+            rows,
+            totals(user),
+        )
+    assert results[False] == results[True]
