@@ -128,7 +128,7 @@
         return;
       }
       dialog.querySelector('[data-testid="check-error"]').textContent =
-        (text.wrong || "").replace("%s", r.attempts_left);
+        (text.wrong || "").replace("{n}", r.attempts_left);
     });
   });
 
