@@ -250,9 +250,9 @@ async def simulate(port: int, keys: list[str], course: int, resource: int, *, se
         kind = "two_tabs" if roll < 0.1 else "replayer" if roll < 0.2 else "honest"
         learners.append(Learner(i, key, kind))
     stats = Stats()
-    # The learners arrive over the first seconds (about 80 a second, as at the start of a class), then the
+    # The learners arrive over the first seconds (25 a second: a start costs ~25 ms of a worker), then the
     # heartbeats are measured for `seconds` once everyone is there.
-    ramp = len(keys) / 80
+    ramp = len(keys) / 25
     measure_from = time.monotonic() + ramp + 10
     stop = measure_from + seconds
 
