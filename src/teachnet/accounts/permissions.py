@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -27,10 +28,16 @@ class Grant:
     role: str
     perms: frozenset[Perm]
     prefix: str | None  # region scope: the code prefix of everything in the region
-    org_ids: frozenset[int] | None  # organization scope: the organization and its descendants
+    org_id: int | None  # organization scope: the organization (org_ids adds its descendants)
     home_code: str  # the scope region, or the organization's region
     home_level: int
     project_id: int | None
+
+    @cached_property
+    def org_ids(self) -> frozenset[int] | None:
+        """The organization and its descendants, looked up when first asked: the menu on every page asks
+        only which permissions the actor holds (has_any), and a school has no descendants to find."""
+        return None if self.org_id is None else organization_descendant_ids({self.org_id})
 
 
 def organization_descendant_ids(root_ids: set[int]) -> frozenset[int]:
@@ -75,7 +82,7 @@ def grants_for(user: User) -> list[Grant]:
                         a.role,
                         perms,
                         None,
-                        organization_descendant_ids({a.organization_id}),
+                        a.organization_id,
                         home.code,
                         home.level,
                         a.project_id,

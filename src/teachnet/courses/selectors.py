@@ -167,28 +167,54 @@ class Opening:
 def subject_opening(*, subject: Subject, course: Course | None, today: dt.date | None = None) -> Opening:
     """A subject's remote training opens to learners once its course is approved and the remote-training
     phase has begun; the reason says what it waits for."""
+    if course is None or course.approved_version_id is None:
+        return _opening(course=course, remote_starts=None, today=today)
+    phase = Phase.objects.filter(project_id=subject.project_id, kind=Phase.Kind.REMOTE_TRAINING).first()
+    return _opening(course=course, remote_starts=phase.starts_on if phase else None, today=today)
+
+
+def _opening(*, course: Course | None, remote_starts: dt.date | None, today: dt.date | None) -> Opening:
     today = today or dt.date.today()
     if course is None or course.approved_version_id is None:
         return Opening(False, _("课程资源尚未通过项目办审核，培训暂未开放。"))
-    phase = Phase.objects.filter(project_id=subject.project_id, kind=Phase.Kind.REMOTE_TRAINING).first()
-    if phase is not None and today < phase.starts_on:
-        return Opening(False, _("远程培训将于 %(date)s 开始。") % {"date": phase.starts_on.isoformat()})
+    if remote_starts is not None and today < remote_starts:
+        return Opening(False, _("远程培训将于 %(date)s 开始。") % {"date": remote_starts.isoformat()})
     return Opening(True)
 
 
 def learner_courses(*, user) -> list[tuple[Enrollment, Course | None, Opening]]:
-    """The courses of the subjects a learner takes part in, with whether each is open."""
-    rows = []
-    enrollments = Enrollment.objects.filter(
-        user=user, role=Enrollment.Role.LEARNER, withdrawn_at__isnull=True
-    ).select_related("project", "subject")
-    for e in enrollments:
-        course = (
-            Course.objects.filter(provider_subject__subject=e.subject, approved_version__isnull=False)
-            .select_related("approved_version", "provider_subject__provider")
-            .first()
+    """The courses of the subjects a learner takes part in, with whether each is open.
+
+    Three queries however many subjects, as this feeds the learner's workspace, the page every learner
+    opens (bench/pages.py). A subject's course is its first approved one, in the order of providers."""
+    enrollments = list(
+        Enrollment.objects.filter(
+            user=user, role=Enrollment.Role.LEARNER, withdrawn_at__isnull=True
+        ).select_related("project", "subject")
+    )
+    if not enrollments:
+        return []
+    remote_starts = dict(
+        Phase.objects.filter(
+            project_id__in={e.project_id for e in enrollments}, kind=Phase.Kind.REMOTE_TRAINING
+        ).values_list("project_id", "starts_on")
+    )
+    courses: dict[int, Course] = {}
+    for course in (
+        Course.objects.filter(
+            provider_subject__subject_id__in={e.subject_id for e in enrollments},
+            approved_version__isnull=False,
         )
-        rows.append((e, course, subject_opening(subject=e.subject, course=course)))
+        .select_related("provider_subject")
+        .order_by("provider_subject_id")
+    ):
+        courses.setdefault(course.provider_subject.subject_id, course)
+    rows = []
+    for e in enrollments:
+        course = courses.get(e.subject_id)
+        rows.append(
+            (e, course, _opening(course=course, remote_starts=remote_starts.get(e.project_id), today=None))
+        )
     return rows
 
 

@@ -144,7 +144,7 @@ def _course_outline(course: Course) -> tuple:
 
 def workspaces(*, learner) -> list[Workspace]:
     """The learner's workspace for each subject they take: a fixed number of queries whatever the number
-    of subjects and resources (tests/test_pages_and_api.py holds it), and no writes."""
+    of subjects, resources, plan items and picks (tests/test_views_workspace.py holds it), and no writes."""
     rows = learner_courses(user=learner)
     if not rows:
         return []

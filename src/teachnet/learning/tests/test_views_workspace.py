@@ -1,0 +1,110 @@
+"""The learner's workspace is the page every learner opens (bench/pages.py): its queries are a fixed number,
+whatever the number of resources, plan items, picks and credited resources."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from teachnet.courses import services as course_services
+from teachnet.learning import services_plans
+from teachnet.learning.models import CreditInterval, StudyPolicy
+from teachnet.learning.services import session_start
+from teachnet.training.models import TrainingClass
+from teachnet.training.services_classes import classes_build
+from teachnet.training.tests.factories_classes import enroll
+
+from .factories import article, enroll_learner, open_course
+
+pytestmark = pytest.mark.django_db
+
+# Session and user (the middleware), enrollments, phases, courses, the approved version's snapshot (read once
+# per process and version), policies, credited totals, plan items, picks; the menu's grants, tutor and
+# learner checks.
+WORKSPACE_QUERIES = 13
+
+
+def _grow(course, provider_admin, project_office, *, modules: int, per_module: int) -> None:
+    """More modules of articles in a new approved version of the course."""
+    for m in range(modules):
+        module = course_services.module_add(actor=provider_admin, course=course, title=f"新增模块{m}")
+        for n in range(per_module):
+            course_services.resource_add(
+                actor=provider_admin,
+                module=module,
+                kind="article",
+                title=f"新增阅读{m}-{n}",
+                body="<p>正文</p>",
+                credit_minutes=30,
+            )
+    course_services.course_submit(actor=provider_admin, course=course)
+    course_services.course_approve(actor=project_office, course=course)
+
+
+def test_the_workspace_reads_a_fixed_number_of_queries(
+    client,
+    learner,
+    project,
+    orgs,
+    provider_admin,
+    project_office,
+    gd_province_lead,
+    regions,
+    django_assert_max_num_queries,
+):
+    # Given a learner of an open course, nothing studied, in no class, nothing picked.
+    course = open_course(project, orgs, provider_admin, project_office)
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    url = reverse("learning:workspace")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    assert len(small) <= WORKSPACE_QUERIES, [q["sql"] for q in small]
+    assert not StudyPolicy.objects.exists()  # a page view writes nothing
+
+    # When the course grows by 60 resources in a new version, the learner is placed in a class whose tutor
+    # plans a dozen of them, picks resources of another subject's course and has studied twenty.
+    _grow(course, provider_admin, project_office, modules=3, per_module=20)
+    subject = course.provider_subject.subject
+    enroll(project, subject, "440100", 1, role="trainer")
+    classes_build(
+        actor=gd_province_lead, project=project, subject=subject, province=regions["440000"], size=100
+    )
+    klass = TrainingClass.objects.get(subject=subject, tutor__isnull=False)
+    plan = services_plans.plan_create(actor=klass.tutor, training_class=klass, title="第一周")
+    course.refresh_from_db()
+    entries = [r for m in course.approved_version.snapshot["modules"] for r in m["resources"]]
+    for n, entry in enumerate(entries[-12:]):
+        services_plans.plan_item_add(
+            actor=klass.tutor, plan=plan, resource=entry["id"], due_on=dt.date(2026, 12, 1 + n)
+        )
+    other = open_course(project, orgs, provider_admin, project_office, label="初中语文")
+    for resource in other.resources.all()[:3]:
+        services_plans.self_pick(learner=learner, course=other, resource_id=resource.pk)
+    session = session_start(learner=learner, course=course, resource_id=article(course).pk).session
+    for entry in entries[:20]:
+        CreditInterval.objects.create(
+            learner=learner,
+            project=project,
+            resource_id=entry["id"],
+            session=session,
+            day=dt.date(2026, 11, 23),
+            started_at=dt.datetime(2026, 11, 23, 1, tzinfo=dt.UTC),
+            ended_at=dt.datetime(2026, 11, 23, 1, 10, tzinfo=dt.UTC),
+            seconds=600,
+            reason="credited",
+        )
+
+    # Then the page costs no more queries than before, and shows all of it.
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "新增阅读2-19" in page
+        and "2026-12-12" in page
+        and page.count('data-testid="study-link"') == len(entries)
+    )
+    assert other.resources.first().title in page  # a pick
