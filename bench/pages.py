@@ -235,9 +235,9 @@ def build_world(*, learners: int) -> World:
     gd = org(name="广东省教育厅", type="bureau", region_id="440000")
     schools = []
     for code, county in COUNTIES.items():
-        city = org(name=f"{county}教育局", type="bureau", region_id=code, parent=gd)
+        bureau = org(name=f"{county}教育局", type="bureau", region_id=code, parent=gd)
         for name in ("第一中学", "实验中学", "育才中学"):
-            schools.append(org(name=f"{county}{name}", type="school", region_id=code, parent=city))
+            schools.append(org(name=f"{county}{name}", type="school", region_id=code, parent=bureau))
     project = Project.objects.create(
         name="国培计划(2011)——义务教育骨干教师远程培训项目",
         short_name="国培计划(2011)",
