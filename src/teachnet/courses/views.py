@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from teachnet.accounts.permissions import can, get_visible_or_404, has_any
 from teachnet.accounts.roles import Perm
 from teachnet.core.forms import add_service_errors
-from teachnet.core.http import serve_private_file
 from teachnet.training.selectors import provider_subject_access
 
 from . import selectors, services
+from .files import resource_file_response
 from .forms import CommentForm, CourseForm, DecisionForm, ModuleForm, ResourceForm
 from .models import Course, CourseVersion, Module, Resource, ReviewComment
 
@@ -292,12 +292,8 @@ def resource_file(request, resource_id):
     resource = _resource(request, resource_id)
     if not resource.file:
         raise Http404
-    return serve_private_file(
-        request,
-        resource.file,
-        content_type=resource.mime or "application/octet-stream",
-        filename=resource.file_name or None,
-        as_attachment=resource.kind == Resource.Kind.DOCUMENT and resource.mime != "application/pdf",
+    return resource_file_response(
+        request, file=resource.file, kind=resource.kind, mime=resource.mime, file_name=resource.file_name
     )
 
 
@@ -414,12 +410,12 @@ def version_file(request, pk, number, resource_id):
     entry = selectors.snapshot_resource(version=version, resource_id=resource_id)
     if not allowed or entry is None or not entry.get("file"):
         raise Http404
-    return serve_private_file(
+    return resource_file_response(
         request,
-        entry["file"],
-        content_type=entry.get("mime") or "application/octet-stream",
-        filename=entry.get("file_name") or None,
-        as_attachment=entry["kind"] == Resource.Kind.DOCUMENT and entry.get("mime") != "application/pdf",
+        file=entry["file"],
+        kind=entry["kind"],
+        mime=entry.get("mime", ""),
+        file_name=entry.get("file_name", ""),
     )
 
 

@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
-from teachnet.core.http import serve_private_file
 from teachnet.training.selectors import provider_subject_access
 
 from .. import selectors, services
+from ..files import resource_file_response
 from ..models import Course, Module, Resource, ReviewComment
 from .serializers import (
     CommentInputSerializer,
@@ -305,12 +305,8 @@ class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         resource = self.get_object()
         if not resource.file:
             raise Http404
-        return serve_private_file(
-            request,
-            resource.file,
-            content_type=resource.mime or "application/octet-stream",
-            filename=resource.file_name or None,
-            as_attachment=resource.kind == Resource.Kind.DOCUMENT and resource.mime != "application/pdf",
+        return resource_file_response(
+            request, file=resource.file, kind=resource.kind, mime=resource.mime, file_name=resource.file_name
         )
 
     @extend_schema(summary="删除资源", responses={204: None})
