@@ -12,3 +12,14 @@ def resource_file_response(request, *, file: str, kind: str, mime: str, file_nam
         filename=file_name or None,
         as_attachment=kind == "document" and mime != "application/pdf",
     )
+
+
+def snapshot_file_response(request, entry: dict):
+    """The file a version's snapshot names for a resource (a dict as CourseVersion.snapshot holds it)."""
+    return resource_file_response(
+        request,
+        file=entry["file"],
+        kind=entry["kind"],
+        mime=entry.get("mime", ""),
+        file_name=entry.get("file_name", ""),
+    )

@@ -65,14 +65,21 @@ def may_review(*, actor, course: Course) -> bool:
     return can(actor=actor, perm=Perm.COURSE_REVIEW, obj=course)
 
 
-def _check_edit(*, actor, course: Course) -> Course:
-    """Lock the course row for a change and say why a change is refused. An approved course may change:
+def _refuse_edit(*, actor, course: Course) -> None:
+    """Say why a change is refused: not the builder's course, or in review. An approved course may change:
     the change takes it back to editing (and so back to review)."""
     if not may_edit(actor=actor, course=course):
         raise PermissionDenied(_("只有承担单位的管理员和专家可以编辑课程。"))
-    locked = Course.objects.select_for_update().get(pk=course.pk)
-    if locked.status == Course.Status.IN_REVIEW:
+    if course.status == Course.Status.IN_REVIEW:
         raise ValidationError(_("课程正在审核中，审核结束（通过或退回）后才能修改。"), code="in_review")
+
+
+def _check_edit(*, actor, course: Course) -> Course:
+    """Lock the course row for a change, judged on the locked row."""
+    if not may_edit(actor=actor, course=course):
+        raise PermissionDenied(_("只有承担单位的管理员和专家可以编辑课程。"))
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    _refuse_edit(actor=actor, course=locked)
     return locked
 
 
@@ -298,10 +305,7 @@ def resource_add(
 ) -> Resource:
     """Add a resource at the end of a module. A file is checked (and a video probed) before the course is
     locked, so a long upload check holds no lock; a refused file leaves nothing behind."""
-    if not may_edit(actor=actor, course=module.course):
-        raise PermissionDenied(_("只有承担单位的管理员和专家可以编辑课程。"))
-    if module.course.status == Course.Status.IN_REVIEW:
-        raise ValidationError(_("课程正在审核中，审核结束（通过或退回）后才能修改。"), code="in_review")
+    _refuse_edit(actor=actor, course=module.course)  # before the file check; judged again under the lock
     if kind not in Resource.Kind.values:
         raise ValidationError({"kind": _("请选择资源类型。")})
     title = _title(title, fallback=getattr(upload, "name", "") or "")
@@ -337,8 +341,7 @@ def resource_update(
 ) -> Resource:
     """Change a resource (a new file replaces the old one; the old stays on disk for the versions that
     name it)."""
-    if not may_edit(actor=actor, course=resource.course):
-        raise PermissionDenied(_("只有承担单位的管理员和专家可以编辑课程。"))
+    _refuse_edit(actor=actor, course=resource.course)
     if module is not None and module.course_id != resource.course_id:
         raise ValidationError({"module": _("只能移到本课程的模块。")})
     title = _title(title, fallback=getattr(upload, "name", "") or resource.title)

@@ -19,7 +19,7 @@ from teachnet.core.forms import add_service_errors
 from teachnet.training.selectors import provider_subject_access
 
 from . import selectors, services
-from .files import resource_file_response
+from .files import resource_file_response, snapshot_file_response
 from .forms import CommentForm, CourseForm, DecisionForm, ModuleForm, ResourceForm
 from .models import Course, CourseVersion, Module, Resource, ReviewComment
 
@@ -410,13 +410,7 @@ def version_file(request, pk, number, resource_id):
     entry = selectors.snapshot_resource(version=version, resource_id=resource_id)
     if not allowed or entry is None or not entry.get("file"):
         raise Http404
-    return resource_file_response(
-        request,
-        file=entry["file"],
-        kind=entry["kind"],
-        mime=entry.get("mime", ""),
-        file_name=entry.get("file_name", ""),
-    )
+    return snapshot_file_response(request, entry)
 
 
 # --- Learners -----------------------------------------------------------------------------------------------

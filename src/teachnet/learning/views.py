@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from teachnet.accounts.permissions import can, get_visible_or_404
 from teachnet.accounts.roles import Perm
 from teachnet.core.forms import add_service_errors
-from teachnet.courses.files import resource_file_response
+from teachnet.courses.files import snapshot_file_response
 from teachnet.courses.models import Course
 from teachnet.training.models import Enrollment, TrainingClass
 
@@ -73,13 +73,7 @@ def resource_file(request, course_id, resource_id):
     entry = selectors.studyable(learner=request.user, course=course, resource_id=resource_id)
     if entry is None or not entry.get("file"):
         raise Http404
-    return resource_file_response(
-        request,
-        file=entry["file"],
-        kind=entry["kind"],
-        mime=entry.get("mime", ""),
-        file_name=entry.get("file_name", ""),
-    )
+    return snapshot_file_response(request, entry)
 
 
 # --- Catalog (LRN-4: self-directed) -----------------------------------------------------------------------
