@@ -5,6 +5,11 @@ providers, the education bureaus of the eight provinces and of their cities, cou
 remote-learning workstation and schools (ORG-1, ORG-2), the project itself (TRN-1), one login per role
 (ORG-3) and a few thousand learners issued the way real ones are, without a password (ORG-4).
 
+2011 is in its reporting phase, with nothing yet to study; so beside it stands a smaller 国培计划(2010), a
+week into its remote training: an approved 初中体育 course, a Guangzhou class with the demo learner in it and
+the demo tutor over it, a plan and a week of study (LRN-1 … LRN-5), so that the learner can study at once
+and the tutor has records to read.
+
 Every step first finds what an earlier run made, so a second run creates nothing and never changes a
 password unless asked to. The learners come from a seeded random generator, so every run and every machine
 makes the same people.
@@ -26,7 +31,9 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teachnet.accounts.models import RoleAssignment, User
 from teachnet.accounts.roles import Role
@@ -48,6 +55,15 @@ SAMPLE_ROSTER = "学员信息表-广州市-初中数学-示例.xlsx"
 PROJECT_NAME = "国培计划(2011)——义务教育骨干教师远程培训项目"
 PROJECT_SHORT_NAME = "国培计划(2011)"
 OFFICE_NAME = "“国培计划”——中小学教师远程培训项目执行办公室"
+# The smaller project in its remote training: two provinces, the providers of its few subjects.
+PROJECT2010_NAME = "国培计划(2010)——中小学教师远程培训项目"
+PROJECT2010_SHORT_NAME = "国培计划(2010)"
+PROJECT2010_PROVINCES = ("110000", "440000")
+PROJECT2010_HEADCOUNT = 6000
+# The demo learner's classmates in 2010: bulk learners of their city (Guangzhou), so one class holds them.
+CLASSMATES = 39
+# 2010's remote training began this many days ago: a week of study lies behind its learners.
+HISTORY_DAYS_IN = 8
 
 # 北京、天津、辽宁、江苏、浙江、福建、山东、广东 (GP: 目标任务).
 PROVINCE_CODES = ("110000", "120000", "210000", "320000", "330000", "350000", "370000", "440000")
@@ -187,6 +203,17 @@ class LearnerResult:
     existing: int
 
 
+@dataclass(frozen=True)
+class StudyResult:
+    """国培计划(2010)'s course and class as the demo left them; training_class is None when skipped."""
+
+    course: str  # what became of the course: approved, or why it was skipped
+    training_class: object | None = None  # training.TrainingClass
+    members: int = 0
+    studied: int = 0  # learners of the class with some study
+    figures: dict[str, int] = field(default_factory=dict)  # what this run wrote (learning.demo)
+
+
 @dataclass
 class DemoSummary:
     regions: int
@@ -195,6 +222,7 @@ class DemoSummary:
     learners: int
     logins: list[LoginLine] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    study: StudyResult | None = None
 
 
 # --- Steps ------------------------------------------------------------------------------------------------
@@ -361,6 +389,22 @@ def demo_project_ensure(*, world: DemoWorld) -> tuple[Project, bool]:
     return project, created
 
 
+@transaction.atomic
+def demo_project2010_ensure(*, world: DemoWorld) -> tuple[Project, bool]:
+    """国培计划(2010): Beijing and Guangdong, the providers of its few subjects (TRN-1)."""
+    project, created = Project.objects.get_or_create(
+        name=PROJECT2010_NAME,
+        defaults={
+            "short_name": PROJECT2010_SHORT_NAME,
+            "year": 2010,
+            "target_headcount": PROJECT2010_HEADCOUNT,
+            "office": world.office,
+        },
+    )
+    project.provinces.add(*[p for p in world.provinces if p.code in PROJECT2010_PROVINCES])
+    return project, created
+
+
 def _new_password(user: User) -> str:
     """A random password that Django's validators accept (16 random characters always are; checked anyway)."""
     while True:
@@ -383,9 +427,14 @@ def _password_set(user: User) -> str:
 
 @transaction.atomic
 def demo_logins_ensure(
-    *, world: DemoWorld, project: Project, reset_passwords: bool = False, superuser: bool = False
+    *,
+    world: DemoWorld,
+    projects: Sequence[Project],
+    reset_passwords: bool = False,
+    superuser: bool = False,
 ) -> list[LoginLine]:
-    """One login per role (ORG-3), each with a random password; an existing one keeps its password."""
+    """One login per role (ORG-3), holding it in each of the projects, each with a random password; an
+    existing one keeps its password."""
     lines = []
     for spec in DEMO_LOGINS:
         home = world.named[spec.home]
@@ -405,13 +454,14 @@ def demo_logins_ensure(
         else:
             password = _password_set(user) if reset_passwords else None
             created = False
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=spec.role,
-            region_id=spec.scope_region,
-            organization=None if spec.scope_region else home,
-            project=project,
-        )
+        for project in projects:
+            RoleAssignment.objects.get_or_create(
+                user=user,
+                role=spec.role,
+                region_id=spec.scope_region,
+                organization=None if spec.scope_region else home,
+                project=project,
+            )
         lines.append(LoginLine(Role(spec.role).label, spec.username, password, created))
     if superuser:
         admin = User.objects.filter(username=SUPERUSER_NAME).first()
@@ -519,6 +569,80 @@ def demo_learners_ensure(
     return LearnerResult(created=len(people), existing=existing)
 
 
+def demo_study_ensure(*, project: Project, project2011: Project) -> StudyResult:
+    """国培计划(2010)'s 初中体育: the approved course (courses.demo), the demo learner and up to CLASSMATES of
+    2011's Guangzhou learners enrolled and placed in a class with the demo tutor (training.demo), and the
+    class's rules, plan and week of study (learning.demo)."""
+    from teachnet.courses.demo import demo_course_approved_ensure
+    from teachnet.learning.demo import demo_learning_ensure
+    from teachnet.learning.models import StudySession
+    from teachnet.training.demo import demo_class_ensure
+
+    built = demo_course_approved_ensure(project=project)
+    course = built["course"]
+    logins = {u.username: u for u in User.objects.filter(username__in=["office", "tutor", "learner"])}
+    if course is None or len(logins) < 3:
+        return StudyResult(course=built["status"] if course is None else "skipped: a demo login is missing")
+    learner = logins["learner"]
+    classmates = list(
+        User.objects.filter(
+            role_assignments__project=project2011,
+            role_assignments__role=Role.LEARNER,
+            region__code__startswith=learner.region_id[:4],
+        )
+        .exclude(username__in=DEMO_USERNAMES)
+        .order_by("pk")[:CLASSMATES]
+    )
+    training_class = demo_class_ensure(
+        actor=logins["office"],
+        project=project,
+        subject=course.provider_subject.subject,
+        learners=[learner, *classmates],
+        tutor=logins["tutor"],
+    )
+    figures = demo_learning_ensure(
+        course=course, training_class=training_class, learner=learner, tutor=logins["tutor"]
+    )
+    members = training_class.memberships.values("enrollment__user_id")
+    return StudyResult(
+        course=built["status"],
+        training_class=training_class,
+        members=members.count(),
+        studied=StudySession.objects.filter(project=project, learner_id__in=members)
+        .values("learner_id")
+        .distinct()
+        .count(),
+        figures=figures,
+    )
+
+
+def _study_lines(study: StudyResult | None) -> list[str]:
+    """Where the learner and the tutor go to try the study (shown with the logins)."""
+    if study is None or study.training_class is None:
+        return []
+    k = study.training_class
+    return [
+        _("马上学习：以 %(username)s 登录，进入“我的学习”（%(project)s · %(subject)s 正在远程培训）：%(url)s")
+        % {
+            "username": "learner",
+            "url": URL + reverse("learning:workspace"),
+            "project": k.project.short_name,
+            "subject": k.subject.label,
+        },
+        _(
+            "班级学习记录：以 %(username)s 登录，进入“我的班级” → %(name)s → 学习情况与学习计划"
+            "（%(members)d 名学员，%(studied)d 名已开始学习）：%(url)s"
+        )
+        % {
+            "username": "tutor",
+            "name": k.name,
+            "url": URL + reverse("learning:class", args=[k.pk]),
+            "members": study.members,
+            "studied": study.studied,
+        },
+    ]
+
+
 # --- The whole run ----------------------------------------------------------------------------------------
 
 
@@ -592,11 +716,30 @@ def demo_run(
     training = step("training", demo_training_ensure, project=project)
     report("training", f"{training['phases']} phases, {training['provider_subjects']} provider subjects")
     report("sample", f"a Guangzhou 初中数学 table to try the upload with: {sample}")
+    from teachnet.training.demo import GP2010_PROVIDER_SUBJECTS, GP2010_SUBJECTS
+    from teachnet.training.models import Phase
+
+    project2010, created = step("project 2010", demo_project2010_ensure, world=world)
+    training2010 = step(
+        "training 2010",
+        demo_training_ensure,
+        project=project2010,
+        specs=GP2010_SUBJECTS,
+        provider_subjects=GP2010_PROVIDER_SUBJECTS,
+        current=Phase.Kind.REMOTE_TRAINING,
+        days_in=HISTORY_DAYS_IN,
+    )
+    report("project 2010", f"{project2010.name}: {'created' if created else 'already there'}")
+    report(
+        "training 2010",
+        f"{len(GP2010_SUBJECTS)} subjects, {training2010['phases']} phases (in remote training), "
+        f"{training2010['provider_subjects']} provider subjects",
+    )
     logins = step(
         "logins",
         demo_logins_ensure,
         world=world,
-        project=project,
+        projects=[project, project2010],
         reset_passwords=reset_passwords,
         superuser=superuser,
     )
@@ -610,6 +753,15 @@ def demo_run(
 
     courses = step("courses", demo_courses_ensure, project=project)
     report("courses", f"北京师范大学 · 初中体育: {courses['course']}")
+    study = step("study 2010", demo_study_ensure, project=project2010, project2011=project)
+    report("study 2010", f"{PROJECT2010_SHORT_NAME} 北京师范大学 · 初中体育: {study.course}")
+    if study.training_class is not None:
+        written = study.figures
+        log(
+            f"  {'':<14} {study.training_class.name}: {study.members} learners, tutor `tutor`; "
+            f"{written['plan_items']} plan items, {written['sessions']} past study sessions of "
+            f"{written['learners']} learners, {written['journal']} journal entries created"
+        )
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),
@@ -617,11 +769,17 @@ def demo_run(
         learners=RoleAssignment.objects.filter(project=project, role=Role.LEARNER).count(),
         logins=logins,
         seconds=seconds,
+        study=study,
     )
     log("")
     for line in _login_lines(logins):
         log(line)
     log("")
+    study_lines = _study_lines(study)
+    for line in study_lines:
+        log(line)
+    if study_lines:
+        log("")
     log(
         f"Now: {summary.regions} regions, {summary.organizations} organizations, {summary.users} users, "
         f"{summary.learners} learners in {PROJECT_SHORT_NAME} ({sum(seconds.values()):.1f} s)."

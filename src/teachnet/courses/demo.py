@@ -1,6 +1,7 @@
 """The courses part of `teachnet demo`: 北京师范大学's 初中体育 with its expert team submitted and a course
 of real files (two generated lecture videos, a PDF handout, articles, a live session) submitted for review,
-so the project office has something in its review queue; 小学体育 is left for the visitor to build.
+so the project office has something in its review queue; 小学体育 is left for the visitor to build. The same
+course of the same files, approved, is 国培计划(2010)'s 初中体育, which its learners study now.
 
 The videos are made with Debian's ffmpeg (installed by `make demo`), small but of full length
 (DEMO_COURSE_VIDEO_SECONDS, 45 minutes, at one frame per second), since a video credits at most its own
@@ -151,33 +152,38 @@ def _team_ensure(provider_admin: User, ps: ProviderSubject) -> None:
     team_submit(actor=provider_admin, provider_subject=ps)
 
 
-def demo_courses_ensure(*, project: Project) -> dict[str, object]:
-    video_seconds = settings.DEMO_COURSE_VIDEO_SECONDS
-    if video_seconds <= 0:
-        return {"course": "skipped (DEMO_COURSE_VIDEO_SECONDS=0)"}
-    ps = ProviderSubject.objects.filter(
-        project=project, provider__name=DEMO_PROVIDER, subject__stage="初中", subject__name="体育"
-    ).first()
-    provider_admin = User.objects.filter(username="provider").first()
-    if ps is None or provider_admin is None:
-        return {"course": "skipped: no 北京师范大学 · 初中体育 or no provider login"}
-    existing = Course.objects.filter(provider_subject=ps).first()
-    if existing is not None:
-        return {"course": existing.get_status_display()}
+def _media_ensure() -> tuple[list[Path], Path] | None:
+    """The two lecture videos (made once, then found on disk) and the handout; None without ffmpeg. Every
+    course of the demo uses these same files: stored under their SHA-256, they are kept once."""
     media = Path(settings.VAR_DIR) / "demo" / "media"
     lectures = [media / "lecture-a.mp4", media / "lecture-b.mp4"]
     for path, pattern, tone in zip(lectures, ("testsrc2", "smptebars"), (440, 330), strict=True):
-        if not path.exists() and not _make_video(path, seconds=video_seconds, pattern=pattern, tone=tone):
-            return {"course": "skipped: ffmpeg is missing (apt-get install ffmpeg)"}
+        if not path.exists() and not _make_video(
+            path, seconds=settings.DEMO_COURSE_VIDEO_SECONDS, pattern=pattern, tone=tone
+        ):
+            return None
     handout = media / "handout.pdf"
-    _handout_pdf(handout)
+    if not handout.exists():
+        _handout_pdf(handout)
+    return lectures, handout
 
+
+def _course_build(
+    *, provider_admin: User, ps: ProviderSubject, title: str, live_url: str
+) -> tuple[Course | None, str]:
+    """A course of 34 lectures, a handout and articles (≥ 50 h, ≥ 25 h of video), with its expert team
+    submitted, ready to submit; (None, why) when it cannot be built."""
+    media = _media_ensure()
+    if media is None:
+        return None, "skipped: ffmpeg is missing (apt-get install ffmpeg)"
+    lectures, handout = media
+    project = ps.project
     _team_ensure(provider_admin, ps)
     course = services.course_ensure(actor=provider_admin, provider_subject=ps)
     services.course_update(
         actor=provider_admin,
         course=course,
-        title="初中体育骨干教师远程培训课程",
+        title=title,
         description="依据义务教育体育与健康课程标准，围绕教学设计、课例研修与课堂常规组织。",
     )
     first = course.modules.get()
@@ -211,13 +217,73 @@ def demo_courses_ensure(*, project: Project) -> dict[str, object]:
             module=first,
             kind="live",
             title="开班典礼与学习指导（直播）",
-            url="https://live.example.edu.cn/gp2011/pe",
+            url=live_url,
             starts_at=dt.datetime.combine(phase_start, dt.time(19, 0), tzinfo=dt.UTC),
             credit_minutes=90,
         )
     problems = services.course_problems(course=course)
     if problems:
-        return {"course": "draft: " + " ".join(problems)}
+        return None, "draft: " + " ".join(problems)
+    return course, ""
+
+
+def _pe_subject(project: Project) -> tuple[ProviderSubject | None, User | None]:
+    ps = ProviderSubject.objects.filter(
+        project=project, provider__name=DEMO_PROVIDER, subject__stage="初中", subject__name="体育"
+    ).first()
+    return ps, User.objects.filter(username="provider").first()
+
+
+def demo_courses_ensure(*, project: Project) -> dict[str, object]:
+    if settings.DEMO_COURSE_VIDEO_SECONDS <= 0:
+        return {"course": "skipped (DEMO_COURSE_VIDEO_SECONDS=0)"}
+    ps, provider_admin = _pe_subject(project)
+    if ps is None or provider_admin is None:
+        return {"course": "skipped: no 北京师范大学 · 初中体育 or no provider login"}
+    existing = Course.objects.filter(provider_subject=ps).first()
+    if existing is not None:
+        return {"course": existing.get_status_display()}
+    course, why = _course_build(
+        provider_admin=provider_admin,
+        ps=ps,
+        title="初中体育骨干教师远程培训课程",
+        live_url="https://live.example.edu.cn/gp2011/pe",
+    )
+    if course is None:
+        return {"course": why}
     services.course_submit(actor=provider_admin, course=course)
     totals = services.course_totals(course=course)
     return {"course": f"submitted for review, {totals.total_hours} h ({totals.video_hours} h video)"}
+
+
+def demo_course_approved_ensure(*, project: Project) -> dict[str, object]:
+    """国培计划(2010)'s 初中体育 course, built from the same files, submitted by the provider and approved by
+    the project office, so that its learners can study it now. Returns the course (None when skipped)."""
+    if settings.DEMO_COURSE_VIDEO_SECONDS <= 0:
+        return {"course": None, "status": "skipped (DEMO_COURSE_VIDEO_SECONDS=0)"}
+    ps, provider_admin = _pe_subject(project)
+    reviewer = User.objects.filter(username="office").first()
+    if ps is None or provider_admin is None or reviewer is None:
+        return {
+            "course": None,
+            "status": "skipped: no 北京师范大学 · 初中体育 or no provider or office login",
+        }
+    course = Course.objects.filter(provider_subject=ps).first()
+    if course is None:
+        course, why = _course_build(
+            provider_admin=provider_admin,
+            ps=ps,
+            title="初中体育教师远程培训课程",
+            live_url="https://live.example.edu.cn/gp2010/pe",
+        )
+        if course is None:
+            return {"course": None, "status": why}
+        services.course_submit(actor=provider_admin, course=course)
+        services.course_approve(actor=reviewer, course=course, note="资源完整，准予开课。")
+        course.refresh_from_db()
+        totals = services.course_totals(course=course)
+        return {
+            "course": course,
+            "status": f"approved, {totals.total_hours} h ({totals.video_hours} h video)",
+        }
+    return {"course": course if course.approved_version_id else None, "status": course.get_status_display()}

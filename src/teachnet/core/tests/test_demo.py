@@ -1,20 +1,37 @@
-"""`teachnet demo` (core.demo): the 国培计划(2011) world, a login per role, learners (ORG-1..ORG-4, TRN-1)."""
+"""`teachnet demo` (core.demo): the 国培计划(2011) world, a login per role, learners (ORG-1..ORG-4, TRN-1);
+国培计划(2010) in its remote training, where the demo learner studies at once and the tutor reads the class's
+records (TRN-6, LRN-1 … LRN-5)."""
 
+import datetime as dt
+import shutil
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.db.models import Sum
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 
 from teachnet.accounts.models import RoleAssignment, User
 from teachnet.core.identity import id_birth_date, id_gender, validate_id_card, validate_mobile
+from teachnet.courses.models import Course
+from teachnet.learning.models import CreditInterval, PlanItem, StudyPolicy, StudySession, StudyTotal
+from teachnet.learning.services import session_start
 from teachnet.orgs.models import Organization
-from teachnet.training.models import Project
+from teachnet.training.models import ClassMembership, Enrollment, Phase, Project, TrainingClass
 
 pytestmark = pytest.mark.django_db
 
 GP_NAME = "国培计划(2011)——义务教育骨干教师远程培训项目"
+GP2010_NAME = "国培计划(2010)——中小学教师远程培训项目"
+# 2010's course is built from real generated videos, 45 minutes long as `make demo` makes them (the tests'
+# settings skip the courses otherwise).
+needs_ffmpeg = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None, reason="needs Debian's ffmpeg (make media-tools)"
+)
+full_length_videos = override_settings(DEMO_COURSE_VIDEO_SECONDS=45 * 60)
 PROVIDERS = {
     "北京师范大学",
     "西南大学",
@@ -77,6 +94,16 @@ def counts() -> dict[str, int]:
     }
 
 
+def every_row_count() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_demo_builds_the_gp_world():
     # When
     output = run_demo()
@@ -116,13 +143,14 @@ def test_each_demo_login_holds_its_role_and_its_printed_password_works():
 
     # Then
     project = Project.objects.get(name=GP_NAME)
+    gp2010 = Project.objects.get(name=GP2010_NAME)
     assert set(passwords) == set(LOGINS)
     for username, (role, region, organization) in LOGINS.items():
         user = User.objects.get(username=username)
-        assignment = RoleAssignment.objects.get(user=user, role=role)
-        assert assignment.project == project
-        assert assignment.region_id == region
-        assert (assignment.organization.name if assignment.organization else None) == organization
+        for each in (project, gp2010):  # each login holds its role in both projects
+            assignment = RoleAssignment.objects.get(user=user, role=role, project=each)
+            assert assignment.region_id == region
+            assert (assignment.organization.name if assignment.organization else None) == organization
         assert user.activated_at is not None
         assert can_log_in(username, passwords[username]), username
     assert User.objects.get(username="learner").region_id == "440106"
@@ -225,3 +253,104 @@ def test_demo_reuses_the_organizations_already_there(orgs):
     assert Organization.objects.filter(name="北京师范大学").get() == orgs["bnu"]
     assert Organization.objects.filter(name="广州市教育局").get() == orgs["gz_bureau"]
     assert Organization.objects.get(name="广州市天河区教育局").parent == orgs["gz_bureau"]
+
+
+def test_gp2010_is_in_its_remote_training_today():
+    # When
+    run_demo()
+
+    # Then: 2010's remote training is under way, the phases before it are over, the summary is ahead
+    gp2010 = Project.objects.get(name=GP2010_NAME)
+    assert (gp2010.short_name, gp2010.year) == ("国培计划(2010)", 2010)
+    assert set(gp2010.provinces.values_list("code", flat=True)) == {"110000", "440000"}
+    assert set(gp2010.subjects.values_list("stage", "name")) == {
+        ("初中", "体育"),
+        ("初中", "数学"),
+        ("小学", "语文"),
+    }
+    today = dt.date.today()
+    phases = {p.kind: p for p in gp2010.phases.all()}
+    remote = phases.pop(Phase.Kind.REMOTE_TRAINING)
+    assert remote.starts_on < today <= remote.ends_on
+    summary = phases.pop(Phase.Kind.SUMMARY)
+    assert summary.starts_on > today
+    assert all(p.ends_on < remote.starts_on for p in phases.values())
+    # and 2011 is still in its reporting phase, with nothing to study
+    reporting = Phase.objects.get(project__name=GP_NAME, kind=Phase.Kind.REPORTING)
+    assert reporting.starts_on <= today <= reporting.ends_on
+
+
+@needs_ffmpeg
+@full_length_videos
+def test_the_demo_learner_can_study_at_once():
+    # When
+    output = run_demo(learners=300)
+
+    # Then the learner's workspace has 2010's 初中体育 open, with its plan's deadlines
+    learner = User.objects.get(username="learner")
+    course = Course.objects.get(provider_subject__project__name=GP2010_NAME)
+    assert course.status == Course.Status.APPROVED
+    page = client_for(learner).get(reverse("learning:workspace")).content.decode()
+    assert course.title in page and 'data-testid="closed-reason"' not in page
+    assert page.count('data-testid="study-link"') >= 40
+    today = dt.date.today()
+    dues = set(
+        PlanItem.objects.filter(plan__training_class__tutor__username="tutor").values_list(
+            "due_on", flat=True
+        )
+    )
+    assert any(d < today for d in dues) and any(today < d <= today + dt.timedelta(days=3) for d in dues)
+    assert "/learn/" in output and "learner" in output
+
+    # with some study behind them and most of the 50 学时 still to earn
+    policy = StudyPolicy.objects.get(project=course.provider_subject.project)
+    assert policy.heartbeat_seconds == 30 and 10 <= policy.check_min_minutes <= policy.check_max_minutes <= 20
+    earned = StudyTotal.objects.filter(learner=learner).aggregate(s=Sum("seconds"))["s"]
+    assert 0 < earned < policy.required_units * policy.minutes_per_unit * 60 / 4
+    assert earned == CreditInterval.objects.filter(learner=learner).aggregate(s=Sum("seconds"))["s"]
+    assert not StudySession.objects.filter(ended_at__isnull=True).exists()
+
+    # and a study session starts on the resource due soon, crediting what is left of it
+    due_soon = PlanItem.objects.filter(due_on__gt=today).order_by("due_on").first().resource
+    player = reverse("learning:player", args=[course.pk, due_soon.pk])
+    assert player in page and client_for(learner).get(player).status_code == 200
+    started = session_start(learner=learner, course=course, resource_id=due_soon.pk)
+    assert 0 < started.session.resource_room < due_soon.credit_minutes * 60
+    assert started.credited_seconds == due_soon.credit_minutes * 60 - started.session.resource_room
+
+
+@needs_ffmpeg
+@full_length_videos
+def test_the_tutor_reads_the_class_records_and_a_second_run_writes_nothing():
+    # Given
+    output = run_demo(learners=300)
+
+    # When the tutor opens the class
+    tutor, learner = User.objects.get(username="tutor"), User.objects.get(username="learner")
+    klass = TrainingClass.objects.get(project__name=GP2010_NAME, tutor=tutor)
+    members = ClassMembership.objects.filter(training_class=klass)
+    page = client_for(tutor).get(reverse("learning:class", args=[klass.pk])).content.decode()
+
+    # Then every learner of the class is there, the demo learner and their classmates of Guangzhou
+    assert members.count() > 10 and members.filter(enrollment__user=learner).exists()
+    assert set(members.values_list("enrollment__region_id", flat=True)) == {"440100"}
+    assert learner.real_name in page and reverse("learning:record", args=[learner.pk]) in page
+    assert reverse("learning:class", args=[klass.pk]) in output
+    studied = StudySession.objects.filter(learner__in=members.values("enrollment__user")).values("learner")
+    assert studied.distinct().count() > members.count() // 2
+    record = client_for(tutor).get(reverse("learning:record", args=[learner.pk]))
+    assert record.status_code == 200 and "专题讲座 1" in record.content.decode()
+    # but not the records of a learner outside the class
+    outsider = Enrollment.objects.filter(project__name=GP2010_NAME).exclude(
+        pk__in=members.values("enrollment")
+    )
+    assert not outsider.filter(role="learner").exists()
+    other = User.objects.filter(role_assignments__role="learner").exclude(
+        pk__in=members.values("enrollment__user")
+    )
+    assert client_for(tutor).get(reverse("learning:record", args=[other.first().pk])).status_code == 404
+
+    # When the demo runs again, then it writes nothing
+    before = every_row_count()
+    run_demo(learners=300)
+    assert every_row_count() == before
