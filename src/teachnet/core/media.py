@@ -280,8 +280,27 @@ def _inspect(path: Path, *, size: int, sha256: str, kinds: frozenset[str]) -> In
         extension=content.extension,
         size=size,
         sha256=sha256,
-        video=probe_video(path) if content.kind == "video" else None,
+        video=_probe_by_content(path, sha256) if content.kind == "video" else None,
     )
+
+
+# What ffprobe read of a video, by content (and by the ffprobe that read it). The same bytes always read the
+# same, and the same recording is often uploaded again (a course built again for another project: the demo's
+# two courses are 68 uploads of two files), so a process probes each content once: ffprobe is most of an
+# upload's check (about 0.1 s a start). Only videos that passed are kept; a refused file is probed anew.
+_PROBED: dict[tuple[str, str], VideoInfo] = {}
+_PROBED_KEPT = 256
+
+
+def _probe_by_content(path: Path, sha256: str) -> VideoInfo:
+    key = (str(settings.FFPROBE), sha256)
+    info = _PROBED.get(key)
+    if info is None:
+        info = probe_video(path)
+        if len(_PROBED) >= _PROBED_KEPT:
+            _PROBED.clear()
+        _PROBED[key] = info
+    return info
 
 
 def _identify(path: Path, head: bytes, kinds: frozenset[str]) -> _Content:

@@ -223,6 +223,26 @@ def test_same_content_uploaded_twice_is_stored_once(settings):
     assert stored_files(settings) == [Path(settings.PRIVATE_ROOT) / first]
 
 
+def test_the_same_video_is_probed_once(settings, monkeypatch):
+    # Given a process that has probed no video yet, counting its ffprobe runs
+    from teachnet.core import media as media_module
+
+    monkeypatch.setattr(media_module, "_PROBED", {})
+    runs = []
+    real_run = media_module.subprocess.run
+    monkeypatch.setattr(media_module.subprocess, "run", lambda *a, **kw: runs.append(a) or real_run(*a, **kw))
+
+    # When the same recording is uploaded twice, under two names
+    durations = []
+    for name in ("第一讲.mp4", "第一讲（重传）.mov"):
+        with incoming_media(upload("lecture.mp4", name=name), kinds={"video"}) as media:
+            durations.append(media.video.duration_seconds)
+
+    # Then ffprobe read it once, and both read the same
+    assert len(runs) == 1
+    assert durations[0] == durations[1] == pytest.approx(3.0, abs=0.1)
+
+
 def test_missing_ffprobe_is_an_operator_problem_not_the_uploaders(settings, tmp_path):
     settings.FFPROBE = str(tmp_path / "no-such-ffprobe")
     with pytest.raises(MediaToolMissing) as error, incoming_media(upload("lecture.mp4"), kinds={"video"}):
