@@ -336,6 +336,7 @@ def test_the_tutor_reads_the_class_records_and_a_second_run_writes_nothing():
     assert set(members.values_list("enrollment__region_id", flat=True)) == {"440100"}
     assert learner.real_name in page and reverse("learning:record", args=[learner.pk]) in page
     assert reverse("learning:class", args=[klass.pk]) in output
+    assert klass.name in client_for(tutor).get(reverse("training:my_classes")).content.decode()
     studied = StudySession.objects.filter(learner__in=members.values("enrollment__user")).values("learner")
     assert studied.distinct().count() > members.count() // 2
     record = client_for(tutor).get(reverse("learning:record", args=[learner.pk]))
