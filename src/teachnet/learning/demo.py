@@ -350,10 +350,10 @@ def _history_ensure(
             continue
         if user_id == learner.pk:
             # Plenty left to earn: about 7 of 50 学时, on the last days, with one idle ending to see.
-            plan = list(zip(days[-len(LEARNER_MINUTES) :], LEARNER_MINUTES[-len(days) :], strict=False))
+            schedule = list(zip(days[-len(LEARNER_MINUTES) :], LEARNER_MINUTES[-len(days) :], strict=False))
             endings = (0.15, 0.0)
         else:
-            plan = _profile_days(rng, days)
+            schedule = _profile_days(rng, days)
             endings = (0.12, 0.04)
         before = len(study.sessions)
         _learner_history(
@@ -363,7 +363,7 @@ def _history_ensure(
             course=course,
             policy=policy,
             resources=resources,
-            days=plan,
+            days=schedule,
             endings=endings,
         )
         written += len(study.sessions) > before
