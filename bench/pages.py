@@ -591,9 +591,11 @@ async def _drive(
     connections: int,
     warmup: float,
     seconds: float,
+    once: bool = False,
 ) -> Result:
     """Keep `connections` connections busy for warmup + seconds; measure what starts after the warm-up and
-    ends within the window. Each request goes to the next target (learner) in turn."""
+    ends within the window. Each request goes to the next target (learner) in turn; with `once`, each target
+    is asked once and that is all (to have every learner's page kept before a measured round)."""
     loop = asyncio.get_running_loop()
     result = Result("")
     counter = iter(range(10**12))
@@ -613,7 +615,10 @@ async def _drive(
 
     async def one(conn: _Connection) -> None:
         while True:
-            request, expected = targets[next(counter) % len(targets)]
+            n = next(counter)
+            if once and n >= len(targets):
+                break
+            request, expected = targets[n % len(targets)]
             t0 = time.perf_counter()
             if t0 >= stop_at:
                 break
@@ -646,14 +651,15 @@ async def _drive(
         if conn.transport is not None:
             conn.transport.close()
 
+    cpu_from = []
+
     async def client_cpu() -> None:
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
-        before = time.process_time()
-        await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
-        result.client_cpu = time.process_time() - before
+        cpu_from.append(time.process_time())
 
     await asyncio.gather(client_cpu(), *(one(conn) for conn in opened))
-    result.seconds = seconds
+    result.client_cpu = time.process_time() - cpu_from[0]
+    result.seconds = min(seconds, time.perf_counter() - measure_from)
     return result
 
 
@@ -754,6 +760,7 @@ class Run:
     targets: list
     result: Result
     cpu: CpuWatch
+    kind: str = ""  # "kept": every learner's page kept before the round; "first": nothing kept
 
     @property
     def cpu_ms(self) -> float:
@@ -768,20 +775,30 @@ def _measure(args, *, port: int, server_pid: int, scratch: str, logins: list[Log
         targets = [(_request(path, x.cookie), expected(x)) for x in logins]
         return Run(label, targets, Result(label), CpuWatch(server_pid, scratch))
 
+    from teachnet.core import freshness
+
     course = COURSE_TITLE.encode()
     runs = [
         run(f"the page {PAGE_PATH}", PAGE_PATH, lambda x: (course, x.name)),
+        run("(the page, first views)", PAGE_PATH, lambda x: (course, x.name)),
         run(f"baseline {CEILING_PATH}", CEILING_PATH, lambda x: (b"ok",)),
         run(f"(shell {SHELL_PATH})", SHELL_PATH, lambda x: (x.name,)),
     ]
+    runs[0].kind, runs[1].kind = "kept", "first"
     common = {"port": port, "connections": args.connections}
     # Warm-up: each worker's first requests load templates, translations and database connections.
     for r in runs:
         drive(targets=r.targets, warmup=args.warmup / len(runs), seconds=0.5, **common)
     for _ in range(2):  # alternated, so load from elsewhere on the machine hits each alike
         for r in runs:
+            if r.kind == "kept":  # each learner has opened the page once since the last change
+                drive(targets=r.targets, warmup=0, seconds=3600, once=True, **common)
             with r.cpu:
-                r.result.merge(drive(targets=r.targets, warmup=1, seconds=args.seconds / 2, **common))
+                if r.kind == "first":  # after a change to a course, class, plan or role: nothing kept
+                    freshness.bump()  # and each learner opens the page once
+                    r.result.merge(drive(targets=r.targets, warmup=0, seconds=3600, once=True, **common))
+                else:
+                    r.result.merge(drive(targets=r.targets, warmup=1, seconds=args.seconds / 2, **common))
     return runs
 
 
@@ -886,7 +903,7 @@ def _report(args, *, runs: list[Run], world: World, scratch: str, build_s: float
     from django.conf import settings
     from django.db import connection
 
-    page, ceiling = runs[0], runs[1]
+    page, ceiling = runs[0], runs[2]
     sessions = settings.SESSION_ENGINE.rsplit(".", 1)[-1]
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teachnet.accounts.context_processors.nav",
+                "teachnet.core.pagecache.context_processor",
             ],
         },
     },

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from . import freshness
+
 BATCH = 5000
 
 
@@ -45,6 +47,8 @@ def bulk_insert(
         _copy(table, quoted, tuples, ignore_conflicts=ignore_conflicts)
     else:
         _executemany(table, quoted, tuples, ignore_conflicts=ignore_conflicts, batch=batch)
+    if freshness.watched(model):  # no signals here: say so to the pages kept in the cache
+        freshness.bump()
 
 
 def _executemany(table: str, columns: list[str], tuples, *, ignore_conflicts: bool, batch: int) -> None:

@@ -8,6 +8,11 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程资源")
 
     def ready(self) -> None:
+        from teachnet.core import freshness
+
+        from .models import Course, CourseVersion, Resource
         from .permissions import register
 
         register()
+
+        freshness.watch(Course, CourseVersion, Resource)  # read by the learners' kept pages

@@ -6,3 +6,10 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teachnet.learning"
     verbose_name = _("学习与学时")
+
+    def ready(self) -> None:
+        from teachnet.core import freshness
+
+        from .models import Plan, PlanItem, SelfPick, StudyPolicy
+
+        freshness.watch(Plan, PlanItem, SelfPick, StudyPolicy)  # read by the learner's kept workspace

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from teachnet.accounts.permissions import get_visible_or_404, visible
@@ -18,6 +17,7 @@ from teachnet.courses.models import Course, Resource
 from teachnet.courses.selectors import learner_courses, subject_opening
 from teachnet.training.models import ClassMembership, Enrollment, Project
 
+from . import progress
 from .access import studyable  # noqa: F401 (the player's check, read from here too)
 from .models import (
     CreditInterval,
@@ -29,27 +29,36 @@ from .models import (
     StudySession,
     StudyTotal,
 )
-from .services import local_day, policy_for, units
+from .services import policy_for, units
 
 
 @dataclass
 class ResourceRow:
+    """A resource on the learner's workspace. The learner's progress on it is written as slots (see
+    learning.progress), filled with their credited time on every request, so the rest of the page can be
+    kept in the cache (core.pagecache) while they study."""
+
+    project_id: int
     id: int
     kind: str
     title: str
     credit_minutes: int
-    credited_seconds: int = 0
     due_on: dt.date | None = None
     url: str = ""  # the player's, for a resource of the course's outline
     title_html: str = ""  # the title escaped once per version (templatetags.learning_rows)
 
     @property
-    def done(self) -> bool:
-        return self.credited_seconds >= self.credit_minutes * 60
+    def progress_cells(self) -> str:
+        """Its credited time and, in the next cell, its status."""
+        return progress.slot("r", self.project_id, self.id, self.credit_minutes)
 
     @property
-    def percent(self) -> int:
-        return min(100, int(self.credited_seconds * 100 / max(1, self.credit_minutes * 60)))
+    def percent(self) -> str:
+        return progress.slot("p", self.project_id, self.id, self.credit_minutes)
+
+    @property
+    def hidden_when_done(self) -> str:
+        return progress.slot("h", self.project_id, self.id, self.credit_minutes)
 
 
 @dataclass
@@ -65,25 +74,36 @@ class Workspace:
     open: bool
     reason: str
     required_units: int
-    earned_seconds: int
-    today_seconds: int
     minutes_per_unit: int
     daily_cap_minutes: int
     modules: list[ModuleRow]
-    due: list[ResourceRow]
+    due: list[ResourceRow]  # the plan's items, sorted by due date; each hidden once done
     picked: list[ResourceRow] = field(default_factory=list)
 
     @property
-    def earned_units(self) -> float:
-        return units(self.earned_seconds, self.minutes_per_unit)
+    def _p(self) -> int:
+        return self.enrollment.project_id
 
     @property
-    def left_units(self) -> float:
-        return max(0.0, round(self.required_units - self.earned_units, 1))
+    def earned_units(self) -> str:
+        return progress.slot("e", self._p, self.minutes_per_unit)
 
     @property
-    def percent(self) -> int:
-        return min(100, int(self.earned_units * 100 / max(1, self.required_units)))
+    def left_units(self) -> str:
+        return progress.slot("l", self._p, self.minutes_per_unit, self.required_units)
+
+    @property
+    def percent(self) -> str:
+        return progress.slot("w", self._p, self.minutes_per_unit, self.required_units)
+
+    @property
+    def today_seconds(self) -> str:
+        return progress.slot("t", self._p)
+
+    @property
+    def due_hidden(self) -> str:
+        """' hidden' on the plan's list once every item in it is done."""
+        return progress.slot("H", self._p, *(x for r in self.due for x in (r.id, r.credit_minutes)))
 
 
 def plan_items_for(*, learner, project) -> dict[int, dt.date]:
@@ -143,24 +163,14 @@ def _course_outline(course: Course) -> tuple:
 
 
 def workspaces(*, learner) -> list[Workspace]:
-    """The learner's workspace for each subject they take: a fixed number of queries whatever the number
-    of subjects, resources, plan items and picks (tests/test_views_workspace.py holds it), and no writes."""
+    """The learner's workspace for each subject they take, their progress left as slots (learning.progress
+    fills them): a fixed number of queries whatever the number of subjects, resources, plan items and picks
+    (tests/test_views_workspace.py holds it), and no writes."""
     rows = learner_courses(user=learner)
     if not rows:
         return []
     project_ids = {e.project_id for e, _course, _opening in rows}
     policies = {p.project_id: p for p in StudyPolicy.objects.filter(project_id__in=project_ids)}
-    today = local_day(timezone.now())
-    credited: dict[int, dict[int, int]] = {}
-    today_seconds: dict[int, int] = {}
-    for project_id, resource_id, seconds, on_day in (
-        StudyTotal.objects.filter(learner=learner, project_id__in=project_ids)
-        .values("project_id", "resource_id")
-        .annotate(s=Sum("seconds"), t=Sum("seconds", filter=Q(day=today)))
-        .values_list("project_id", "resource_id", "s", "t")
-    ):
-        credited.setdefault(project_id, {})[resource_id] = seconds
-        today_seconds[project_id] = today_seconds.get(project_id, 0) + (on_day or 0)
     due_by_project = _due_by_project(learner=learner, project_ids=project_ids)
     picks = list(
         SelfPick.objects.filter(
@@ -179,7 +189,6 @@ def workspaces(*, learner) -> list[Workspace]:
         # Read, never created here: a page view writes nothing (the protocol creates the row when it needs
         # one, services.policy_for); a project without one counts by the defaults.
         policy = policies.get(project.pk) or StudyPolicy(project=project)
-        by_resource = credited.get(project.pk, {})
         due = due_by_project.get(project.pk, {})
         modules: list[ModuleRow] = []
         ids: set[int] = set()
@@ -189,11 +198,11 @@ def workspaces(*, learner) -> list[Workspace]:
                 for rid, kind, resource_title, title_html, minutes, url in resources:
                     row.resources.append(
                         ResourceRow(
+                            project_id=project.pk,
                             id=rid,
                             kind=kind,
                             title=resource_title,
                             credit_minutes=minutes,
-                            credited_seconds=by_resource.get(rid, 0),
                             due_on=due.get(rid),
                             url=url,
                             title_html=title_html,
@@ -202,13 +211,7 @@ def workspaces(*, learner) -> list[Workspace]:
                     ids.add(rid)
                 modules.append(row)
         picked = [
-            ResourceRow(
-                id=rid,
-                kind=kind,
-                title=title,
-                credit_minutes=minutes,
-                credited_seconds=by_resource.get(rid, 0),
-            )
+            ResourceRow(project_id=project.pk, id=rid, kind=kind, title=title, credit_minutes=minutes)
             for project_id, rid, kind, title, minutes in picks
             if project_id == project.pk and rid not in ids
         ]
@@ -219,13 +222,11 @@ def workspaces(*, learner) -> list[Workspace]:
                 open=opening.open,
                 reason=opening.reason,
                 required_units=policy.required_units,
-                earned_seconds=sum(by_resource.values()),
-                today_seconds=today_seconds.get(project.pk, 0),
                 minutes_per_unit=policy.minutes_per_unit,
                 daily_cap_minutes=policy.daily_cap_minutes,
                 modules=modules,
                 due=sorted(
-                    (r for m in modules for r in m.resources if r.due_on and not r.done),
+                    (r for m in modules for r in m.resources if r.due_on),
                     key=lambda r: (r.due_on, r.title),
                 ),
                 picked=picked,

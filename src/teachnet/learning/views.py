@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from teachnet.accounts.permissions import can, get_visible_or_404
 from teachnet.accounts.roles import Perm
 from teachnet.core.forms import add_service_errors
+from teachnet.core.pagecache import personal_page
 from teachnet.courses.files import snapshot_file_response
 from teachnet.courses.models import Course
 from teachnet.training.models import Enrollment, TrainingClass
 
-from . import selectors, services_plans
+from . import progress, selectors, services_plans
 from .forms import JournalForm, PlanForm, PlanItemForm
 from .models import JournalEntry, Plan, Reason
 from .services import policy_for, resource_credited
@@ -38,6 +39,7 @@ def _course(course_id) -> Course:
 
 
 @login_required
+@personal_page(fill=progress.fill)
 def workspace(request):
     rows = selectors.workspaces(learner=request.user)
     return render(request, "learning/workspace.html", {"workspaces": rows})

@@ -19,6 +19,7 @@ from teachnet.accounts.models import RoleAssignment
 from teachnet.accounts.permissions import can
 from teachnet.accounts.roles import Perm, Role
 from teachnet.accounts.services import activation_codes_issue, code_format, role_assign, user_create
+from teachnet.core import freshness
 from teachnet.core.bulk import bulk_insert
 from teachnet.core.services import audit_record
 from teachnet.orgs.models import Organization
@@ -52,6 +53,7 @@ def subjects_ensure(*, project: Project, specs) -> list[Subject]:
     Subject.objects.bulk_create(
         [Subject(project=project, stage=s.stage, name=s.name) for s in specs], ignore_conflicts=True
     )
+    freshness.bump()  # bulk_create sends no signals
     return list(Subject.objects.filter(project=project))
 
 
@@ -232,6 +234,7 @@ def _withdraw_submission(*, actor, provider_subject: ProviderSubject) -> None:
     )
     provider_subject.submitted_at = None
     if withdrawn:
+        freshness.bump()
         audit_record(actor=actor, verb="training.team_withdrawn", target=provider_subject)
 
 

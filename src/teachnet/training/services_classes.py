@@ -27,6 +27,7 @@ from openpyxl import Workbook
 
 from teachnet.accounts.models import User
 from teachnet.accounts.permissions import can, grants_for
+from teachnet.core import freshness
 from teachnet.accounts.roles import Perm, Role
 from teachnet.accounts.services import (
     ReportedPerson,
@@ -225,6 +226,7 @@ def classes_build(
             touched.add(klass.pk)
             memberships += [ClassMembership(training_class=klass, enrollment_id=i) for i in part]
     ClassMembership.objects.bulk_create(memberships)
+    freshness.bump()  # bulk_create sends no signals
     for klass in TrainingClass.objects.filter(pk__in=touched):
         _cities_refresh(klass)
 

@@ -4,7 +4,7 @@ Written here rather than as a loop of template tags, as Django's admin writes it
 has some sixty resources, and a loop with a link, a translated kind, a translated sentence and a status per
 row cost more than everything else on the page together, on the page every learner opens (bench/pages.py).
 The markup is the one the template had; titles come escaped (selectors.ResourceRow.title_html) and every
-other value is a number, a date or a translated label escaped here.
+other value is a number, a date, a translated label escaped here or a progress slot (learning.progress).
 """
 
 from django import template
@@ -19,18 +19,15 @@ register = template.Library()
 def resource_rows(resources) -> SafeString:
     kinds = {"video": escape(_("视频")), "document": escape(_("文档")), "article": escape(_("文章"))}
     live = escape(_("直播"))
-    credit = _("%(c)s 秒 / %(m)s 分钟")
-    done = escape(_("已完成"))
     due = escape(_("期限"))
     rows = []
     for r in resources:
-        status = f"<strong>{done}</strong>" if r.done else f"{r.percent}%"
-        if r.due_on:
-            status += f" · {due} {r.due_on:%Y-%m-%d}"
+        # The credited time and the status cells are a slot: learning.progress writes the learner's own
+        # progress in on every answer.
+        due_on = f" · {due} {r.due_on:%Y-%m-%d}" if r.due_on else ""
         rows.append(
             f'<tr><td><a href="{r.url}" data-testid="study-link">{r.title_html}</a></td>'
             f'<td class="muted">{kinds.get(r.kind, live)}</td>'
-            f"<td>{credit % {'c': r.credited_seconds, 'm': r.credit_minutes}}</td>"
-            f"<td>{status}</td></tr>\n"
+            f"<td>{r.progress_cells}{due_on}</td></tr>\n"
         )
     return SafeString("".join(rows))

@@ -21,9 +21,11 @@ from .factories import article, enroll_learner, open_course
 pytestmark = pytest.mark.django_db
 
 # Session and user (the middleware), enrollments, phases, courses, the approved version's snapshot (read once
-# per process and version), policies, credited totals, plan items, picks; the menu's grants, tutor and
-# learner checks.
+# per process and version), policies, plan items, picks; the menu's grants, tutor and learner checks; the
+# learner's credited totals (learning.progress, also when the rest of the page is kept: core.pagecache).
 WORKSPACE_QUERIES = 13
+# Kept in the cache: session, user and the credited totals.
+KEPT_QUERIES = 3
 
 
 def _grow(course, provider_admin, project_office, *, modules: int, per_module: int) -> None:
@@ -108,3 +110,113 @@ def test_the_workspace_reads_a_fixed_number_of_queries(
         and page.count('data-testid="study-link"') == len(entries)
     )
     assert other.resources.first().title in page  # a pick
+
+
+# --- The page kept in the cache (core.pagecache) ----------------------------------------------------------
+
+
+def _credit(learner, course, resource_id, seconds, day=dt.date(2026, 11, 23)):
+    session = session_start(learner=learner, course=course, resource_id=resource_id).session
+    CreditInterval.objects.create(
+        learner=learner,
+        project=course.provider_subject.project,
+        resource_id=resource_id,
+        session=session,
+        day=day,
+        started_at=dt.datetime(2026, 11, 23, 1, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2026, 11, 23, 1, 10, tzinfo=dt.UTC),
+        seconds=seconds,
+        reason="credited",
+    )
+
+
+def test_an_unchanged_workspace_is_served_from_the_cache_with_the_persons_own_csrf_token(
+    client, learner, project, orgs, provider_admin, project_office, django_assert_max_num_queries
+):
+    course = open_course(project, orgs, provider_admin, project_office)
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    url = reverse("learning:workspace")
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_max_num_queries(KEPT_QUERIES):
+        second = client.get(url)
+    assert second.status_code == 200 and second["X-Page-Cache"] == "hit"
+    page = second.content.decode()
+    assert course.title in page and "placeholder" not in page
+    assert "csrfmiddlewaretoken" in page
+    # The token in the kept page works: the logout form it carries is accepted (CSRF checks on).
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    client.handler.enforce_csrf_checks = True
+    assert client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get(url).status_code == 302  # logged out: to the login page, never the kept page
+
+
+def test_the_kept_workspace_follows_credited_time_plans_and_roles(
+    client, learner, project, orgs, provider_admin, project_office, gd_province_lead, regions
+):
+    course = open_course(project, orgs, provider_admin, project_office)
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    url = reverse("learning:workspace")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    # Credited time (the database's totals, no model signal) shows at once.
+    _credit(learner, course, article(course).pk, 600)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss" and "50%" in response.content.decode()  # 10 of 20 min
+
+    # A plan item the tutor adds (another person's write) shows at once.
+    subject = course.provider_subject.subject
+    enroll(project, subject, "440100", 1, role="trainer")
+    classes_build(
+        actor=gd_province_lead, project=project, subject=subject, province=regions["440000"], size=100
+    )
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    klass = TrainingClass.objects.get(subject=subject, tutor__isnull=False)
+    plan = services_plans.plan_create(actor=klass.tutor, training_class=klass, title="第一周")
+    client.get(url)
+    services_plans.plan_item_add(
+        actor=klass.tutor, plan=plan, resource=article(course).pk, due_on=dt.date(2031, 5, 4)
+    )
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss" and "2031-05-04" in response.content.decode()
+
+    # The learner withdrawn: the course is no longer on the page.
+    learner_enrollment = learner.enrollments.get()
+    learner_enrollment.withdrawn_at = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+    learner_enrollment.save()
+    assert course.title not in client.get(url).content.decode()
+
+
+def test_each_person_gets_only_their_own_kept_page(
+    client, learner, sz_learner, project, orgs, provider_admin, project_office
+):
+    course = open_course(project, orgs, provider_admin, project_office)
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    url = reverse("learning:workspace")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    client.force_login(sz_learner)
+    page = client.get(url).content.decode()
+    assert course.title not in page and (sz_learner.real_name or sz_learner.username) in page
+
+
+def test_a_waiting_message_is_shown_on_a_fresh_page_not_a_kept_one(
+    client, learner, project, orgs, provider_admin, project_office
+):
+    course = open_course(project, orgs, provider_admin, project_office)
+    other = open_course(project, orgs, provider_admin, project_office, label="初中语文")
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    url = reverse("learning:workspace")
+    client.get(url)
+    client.get(url)
+    resource = other.resources.first()
+    client.post(reverse("learning:pick", args=[other.pk, resource.pk]))  # "已加入自选学习。" waits
+    response = client.get(url)
+    assert "X-Page-Cache" not in response and "已加入自选学习" in response.content.decode()
+    assert resource.title in response.content.decode()
+    assert "已加入自选学习" not in client.get(url).content.decode()  # shown once
