@@ -250,9 +250,9 @@ async def simulate(port: int, keys: list[str], course: int, resource: int, *, se
         kind = "two_tabs" if roll < 0.1 else "replayer" if roll < 0.2 else "honest"
         learners.append(Learner(i, key, kind))
     stats = Stats()
-    # The learners arrive over the first seconds (25 a second: a start costs ~25 ms of a worker), then the
-    # heartbeats are measured for `seconds` once everyone is there.
-    ramp = len(keys) / 25
+    # The learners arrive over the first seconds (100 a second: a start costs ~6 ms of CPU, a heartbeat
+    # under 1 ms), then the heartbeats are measured for `seconds` once everyone is there.
+    ramp = len(keys) / 100
     measure_from = time.monotonic() + ramp + 10
     stop = measure_from + seconds
 

@@ -259,3 +259,27 @@ def test_the_sql_hot_path_and_the_python_path_credit_alike(course, learner, sz_l
             totals(user),
         )
     assert results[False] == results[True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL hot path exists on PostgreSQL only")
+def test_a_late_heartbeat_is_taken_by_the_sql_hot_path(course, learner, monkeypatch):
+    """A gap (the learner away, or answers slow under load) costs one call, not the general way: a server
+    that falls behind must not get slower for it (bench/heartbeats.py)."""
+
+    def general(**kwargs):
+        raise AssertionError("the general way was taken")
+
+    started = start(learner, course, article(course))
+    monkeypatch.setattr(services, "_heartbeat_general", general)
+    answers = beats(started.token, [30, 110, 140])  # 80 s after the first: 50 s away
+    assert [a.credited for a in answers] == [30, 30, 30]
+    rows = list(
+        CreditInterval.objects.filter(learner=learner)
+        .order_by("started_at")
+        .values_list("reason", "seconds", "uncredited_seconds", "started_at", "ended_at")
+    )
+    assert rows == [
+        (Reason.CREDITED, 30, 0, at(0), at(30)),
+        (Reason.IDLE, 0, 50, at(30), at(80)),
+        (Reason.CREDITED, 60, 0, at(80), at(140)),
+    ]
