@@ -1,7 +1,9 @@
 """Benchmark: study-time heartbeats (LRN-1, LRN-2) against gunicorn and PostgreSQL on this machine.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/heartbeats.py \
-        [--learners 1200] [--seconds 120] [--beat 1]   # --seconds: the measured part, after arrivals
+        [--learners 1200] [--seconds 120] [--beat 1] [--workers 2] [--threads 2]
+    # --seconds: the measured part, after the arrivals. A learner sends its next heartbeat a beat after the
+    # answer to the last, so N learners offer a little under N heartbeats a second: 1,200 for >= 1,000.
 
 From one run it prints:
 
@@ -9,10 +11,11 @@ From one run it prints:
    updating its own row in autocommit, for 10 s);
 2. the simulation: N learners, each starting a study session through the API (token authentication) and
    sending a heartbeat every `--beat` seconds after the previous answer, as the player does, for `--seconds`
-   seconds, against gunicorn (the production settings, DEBUG off) with the load generator (asyncio, HTTP/1.1
-   keep-alive) on the same two cores. 10 % of the learners keep two tabs fighting over the session, 10 %
+   seconds, against gunicorn (the production settings, DEBUG off; 2 gthread workers x 2 threads, one
+   process per core) with the load generator (asyncio, HTTP/1.1 keep-alive) on the same two cores. 10 % of the learners keep two tabs fighting over the session, 10 %
    replay every heartbeat (the same one again, an old one, one from the future);
-3. accepted heartbeats per second and latency (p50/p95/p99), beside the ceiling as a ratio;
+3. accepted heartbeats per second and latency (p50/p95/p99), beside the ceiling as a ratio, and the CPU
+   time of the load generator, gunicorn and the PostgreSQL backends per request (and everyone else's);
 4. the audit: every learner's credited total in the database (the ledger and the trigger-kept daily totals)
    against what the simulation says they earned (the beat for every accepted heartbeat), and the cheaters'
    totals against the wall-clock time of the run.
@@ -37,6 +40,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pages import CpuWatch  # bench/pages.py: our CPU time and everyone else's, from /proc
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -237,10 +242,13 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     accepted: int = 0
     requests: int = 0
+    requests_measured: int = 0
     errors: int = 0
 
 
-async def simulate(port: int, keys: list[str], course: int, resource: int, *, seconds: float, beat: float):
+async def simulate(
+    port: int, keys: list[str], course: int, resource: int, *, seconds: float, beat: float, cpu
+):
     pool = Pool(port, size=96)
     await pool.open()
     rng = random.Random(7)
@@ -271,8 +279,9 @@ async def simulate(port: int, keys: list[str], course: int, resource: int, *, se
         if status != 200:
             stats.errors += 1
             return {}
-        if time.monotonic() >= measure_from:
+        if measure_from <= time.monotonic() < stop:
             stats.latencies.append(elapsed)
+            stats.requests_measured += 1
         return body
 
     async def tab(learner: Learner, delay: float) -> None:
@@ -305,7 +314,13 @@ async def simulate(port: int, keys: list[str], course: int, resource: int, *, se
                 learner.rejected += 1
                 await asyncio.sleep(beat)
 
-    tasks = []
+    async def watch_cpu() -> None:  # the measured part only: after the arrivals, until the stop
+        await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
+        cpu.__enter__()
+        await asyncio.sleep(max(0.0, stop - time.monotonic()))
+        cpu.__exit__(None, None, None)
+
+    tasks = [watch_cpu()]
     for learner in learners:
         offset = rng.uniform(0, ramp)
         tasks.append(tab(learner, offset))
@@ -334,6 +349,7 @@ def start_gunicorn(database_url: str, port: int, workers: int, threads: int) -> 
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: no static files collected here
     }
     proc = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "teachnet.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -357,8 +373,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=1200)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--beat", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
     import django
@@ -389,8 +405,9 @@ def main() -> None:
             f"Simulating {args.learners} learners for {args.seconds:.0f} s, a heartbeat every {args.beat} s "
             f"(gunicorn {args.workers} workers × {args.threads} threads) …"
         )
+        cpu = CpuWatch(proc.pid, name)
         learners, stats, measured_s, total_s = asyncio.run(
-            simulate(port, keys, course, resource, seconds=args.seconds, beat=args.beat)
+            simulate(port, keys, course, resource, seconds=args.seconds, beat=args.beat, cpu=cpu)
         )
     finally:
         if proc is not None:
@@ -407,6 +424,13 @@ def main() -> None:
         f"Accepted heartbeats: {rate:,.0f}/s over the last {measured_s:.0f} s "
         f"(latency p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms; "
         f"{stats.requests:,} requests, {stats.errors} errors)"
+    )
+    ours, others = cpu.cores(cpu.ours_jiffies), cpu.cores(cpu.others_jiffies)
+    print(
+        f"CPU: {ours:.2f} of {os.cpu_count()} cores ours (this load generator, gunicorn, the PostgreSQL "
+        f"backends), {ours * 1000 / max(1, stats.requests_measured / measured_s):.2f} ms per request, "
+        f"{ours * 1000 / max(rate, 1e-9):.2f} ms per accepted heartbeat; "
+        f"others on the machine: {others:.2f} cores"
     )
     print(f"Ratio to the PostgreSQL ceiling: {rate / ceiling:.2f} (aim ≥ 0.25)")
     ok_speed = rate >= LIMIT_RATE and pct(0.99) < LIMIT_P99_MS
