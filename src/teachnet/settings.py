@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "teachnet.accounts.context_processors.nav",
+                "teachnet.core.menu.context_processor",
                 "teachnet.core.pagecache.context_processor",
             ],
         },

@@ -8,8 +8,17 @@ class AccountsConfig(AppConfig):
     verbose_name = _("人员与角色")
 
     def ready(self) -> None:
-        from teachnet.core import freshness
+        from teachnet.core import freshness, menu
 
         from .models import RoleAssignment
+        from .permissions import has_any
+        from .roles import Perm
 
-        freshness.watch(RoleAssignment)  # the menu of every kept page follows a person's roles
+        freshness.watch(RoleAssignment)  # the menu (core.menu) and every kept page follow a person's roles
+        for name, perm in (
+            ("orgs", Perm.ORG_VIEW),
+            ("users", Perm.USER_VIEW),
+            ("issue", Perm.ACCOUNT_ISSUE),
+            ("reporting", Perm.REPORT_VIEW),
+        ):
+            menu.entry(name, lambda user, perm=perm: has_any(actor=user, perm=perm))

@@ -8,7 +8,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程资源")
 
     def ready(self) -> None:
-        from teachnet.core import freshness
+        from teachnet.accounts.permissions import has_any
+        from teachnet.accounts.roles import Perm
+        from teachnet.core import freshness, menu
+        from teachnet.training.models import Enrollment
 
         from .models import Course, CourseVersion, Resource
         from .permissions import register
@@ -16,3 +19,10 @@ class CoursesConfig(AppConfig):
         register()
 
         freshness.watch(Course, CourseVersion, Resource)  # read by the learners' kept pages
+        menu.entry("course_review", lambda user: has_any(actor=user, perm=Perm.COURSE_REVIEW))
+        menu.entry(
+            "learn",
+            lambda user: Enrollment.objects.filter(
+                user=user, role=Enrollment.Role.LEARNER, withdrawn_at__isnull=True
+            ).exists(),
+        )

@@ -6,25 +6,11 @@ from django import template
 
 from teachnet.accounts.permissions import has_any, visible
 from teachnet.accounts.roles import Perm
-from teachnet.training.models import Enrollment
 
 from ..models import Course
 from ..services import course_totals
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def course_nav(context) -> dict:
-    user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {
-        "review": has_any(actor=user, perm=Perm.COURSE_REVIEW),
-        "learn": Enrollment.objects.filter(
-            user=user, role=Enrollment.Role.LEARNER, withdrawn_at__isnull=True
-        ).exists(),
-    }
 
 
 @register.simple_tag(takes_context=True)
