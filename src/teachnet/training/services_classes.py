@@ -27,7 +27,6 @@ from openpyxl import Workbook
 
 from teachnet.accounts.models import User
 from teachnet.accounts.permissions import can, grants_for
-from teachnet.core import freshness
 from teachnet.accounts.roles import Perm, Role
 from teachnet.accounts.services import (
     ReportedPerson,
@@ -36,7 +35,7 @@ from teachnet.accounts.services import (
     code_format,
     roles_grant_bulk,
 )
-from teachnet.core import protect
+from teachnet.core import freshness, protect
 from teachnet.core.services import audit_record
 from teachnet.orgs.models import Organization, Region
 from teachnet.orgs.services import organizations_ensure
