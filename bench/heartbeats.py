@@ -12,8 +12,9 @@ From one run it prints:
 2. the simulation: N learners, each starting a study session through the API (token authentication) and
    sending a heartbeat every `--beat` seconds after the previous answer, as the player does, for `--seconds`
    seconds, against gunicorn (the production settings, DEBUG off; 2 gthread workers x 2 threads, one
-   process per core) with the load generator (asyncio, HTTP/1.1 keep-alive) on the same two cores. 10 % of the learners keep two tabs fighting over the session, 10 %
-   replay every heartbeat (the same one again, an old one, one from the future);
+   process per core) with the load generator (asyncio, HTTP/1.1 keep-alive) on the same two cores. 10 %
+   of the learners keep two tabs fighting over the session, 10 % replay every heartbeat (the same one
+   again, an old one, one from the future);
 3. accepted heartbeats per second and latency (p50/p95/p99), beside the ceiling as a ratio, and the CPU
    time of the load generator, gunicorn and the PostgreSQL backends per request (and everyone else's);
 4. the audit: every learner's credited total in the database (the ledger and the trigger-kept daily totals)
