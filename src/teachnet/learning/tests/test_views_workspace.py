@@ -115,6 +115,15 @@ def test_the_workspace_reads_a_fixed_number_of_queries(
 # --- The page kept in the cache (core.pagecache) ----------------------------------------------------------
 
 
+@pytest.fixture
+def studying(client, learner, project, orgs, provider_admin, project_office):
+    """The learner of an open course, logged in: (the course, the workspace's URL)."""
+    course = open_course(project, orgs, provider_admin, project_office)
+    enroll_learner(course, learner)
+    client.force_login(learner)
+    return course, reverse("learning:workspace")
+
+
 def _credit(learner, course, resource_id, seconds, day=dt.date(2026, 11, 23)):
     session = session_start(learner=learner, course=course, resource_id=resource_id).session
     CreditInterval.objects.create(
@@ -131,12 +140,9 @@ def _credit(learner, course, resource_id, seconds, day=dt.date(2026, 11, 23)):
 
 
 def test_an_unchanged_workspace_is_served_from_the_cache_with_the_persons_own_csrf_token(
-    client, learner, project, orgs, provider_admin, project_office, django_assert_max_num_queries
+    client, studying, django_assert_max_num_queries
 ):
-    course = open_course(project, orgs, provider_admin, project_office)
-    enroll_learner(course, learner)
-    client.force_login(learner)
-    url = reverse("learning:workspace")
+    course, url = studying
     first = client.get(url)
     assert first["X-Page-Cache"] == "miss"
     with django_assert_max_num_queries(KEPT_QUERIES):
@@ -153,12 +159,9 @@ def test_an_unchanged_workspace_is_served_from_the_cache_with_the_persons_own_cs
 
 
 def test_the_kept_workspace_follows_credited_time_plans_and_roles(
-    client, learner, project, orgs, provider_admin, project_office, gd_province_lead, regions
+    client, studying, learner, project, gd_province_lead, regions
 ):
-    course = open_course(project, orgs, provider_admin, project_office)
-    enroll_learner(course, learner)
-    client.force_login(learner)
-    url = reverse("learning:workspace")
+    course, url = studying
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
 
@@ -190,13 +193,8 @@ def test_the_kept_workspace_follows_credited_time_plans_and_roles(
     assert course.title not in client.get(url).content.decode()
 
 
-def test_each_person_gets_only_their_own_kept_page(
-    client, learner, sz_learner, project, orgs, provider_admin, project_office
-):
-    course = open_course(project, orgs, provider_admin, project_office)
-    enroll_learner(course, learner)
-    client.force_login(learner)
-    url = reverse("learning:workspace")
+def test_each_person_gets_only_their_own_kept_page(client, studying, sz_learner):
+    course, url = studying
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
     client.force_login(sz_learner)
@@ -205,13 +203,10 @@ def test_each_person_gets_only_their_own_kept_page(
 
 
 def test_a_waiting_message_is_shown_on_a_fresh_page_not_a_kept_one(
-    client, learner, project, orgs, provider_admin, project_office
+    client, studying, project, orgs, provider_admin, project_office
 ):
-    course = open_course(project, orgs, provider_admin, project_office)
+    _course, url = studying
     other = open_course(project, orgs, provider_admin, project_office, label="初中语文")
-    enroll_learner(course, learner)
-    client.force_login(learner)
-    url = reverse("learning:workspace")
     client.get(url)
     client.get(url)
     resource = other.resources.first()
