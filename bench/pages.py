@@ -19,15 +19,14 @@ each request for the next learner in turn, and checks every answer: status 200 a
 and that learner (a login redirect or an error page counts as an error). After a warm-up it measures, in two
 alternating rounds: the page, as served once every learner has opened it since the last change (the page is
 kept per learner, core.pagecache: before each round each learner's page is asked for once); the page's first
-views, after the generation is moved on as any change to a course, class, plan or role does (each learner
-asks once, every page built from the database); the baseline, a trivial view of the same gunicorn
-returning a fixed 200 to a logged-in user through the same middleware (session, auth, CSRF, locale, axes),
-the framework's ceiling on this machine; and, for scale, the shell, an empty page in the site's base template (what every page costs
-before its own content). It prints requests a second, p50/p95/p99 latency, errors, our CPU time per request
-(client, gunicorn, PostgreSQL) and the cores anything else on the machine used meanwhile, the ratio to the
-baseline and the limit with PASS or FAIL. The scratch database is dropped at the end (--keep-db keeps it;
---reuse-db then skips the build on the next run, for iterating on the server side).
-"""
+views, after the generation is moved on as any change to a course, class, plan or role does (each learner asks
+once, every page built from the database); the baseline, a trivial view of the same gunicorn returning a fixed
+200 to a logged-in user through the same middleware (session, auth, CSRF, locale, axes), the framework's
+ceiling on this machine; and, for scale, the shell, an empty page in the site's base template (what every page
+costs before its own content). It prints requests a second, p50/p95/p99 latency, errors, our CPU time per
+request (client, gunicorn, PostgreSQL) and the cores anything else on the machine used meanwhile, the ratio to
+the baseline and the limit with PASS or FAIL. The scratch database is dropped at the end (--keep-db keeps it;
+--reuse-db then skips the build on the next run, for iterating on the server side). """
 
 import argparse
 import asyncio
