@@ -26,7 +26,8 @@ ceiling on this machine; and, for scale, the shell, an empty page in the site's 
 costs before its own content). It prints requests a second, p50/p95/p99 latency, errors, our CPU time per
 request (client, gunicorn, PostgreSQL) and the cores anything else on the machine used meanwhile, the ratio to
 the baseline and the limit with PASS or FAIL. The scratch database is dropped at the end (--keep-db keeps it;
---reuse-db then skips the build on the next run, for iterating on the server side). """
+--reuse-db then skips the build on the next run, for iterating on the server side).
+"""
 
 import argparse
 import asyncio
