@@ -78,6 +78,8 @@ def _state(page) -> str:
 def test_counting_idle_second_tab_check_and_seek(page, browser, live_server, log_in, course, learner):
     log_in("learner")
     doc = article(course)
+    page.goto(f"{live_server.url}/learn/")  # the workspace, kept from here on (core.pagecache)
+    assert "0 秒 / " in page.get_by_role("row", name=doc.title).inner_text()
     page.goto(f"{live_server.url}/learn/courses/{course.pk}/resources/{doc.pk}/")
     page.wait_for_function(
         "() => document.querySelector('[data-testid=clock-state]').dataset.state === 'counting'"
@@ -167,3 +169,7 @@ def test_counting_idle_second_tab_check_and_seek(page, browser, live_server, log
     from teachnet.learning.models import StudyTotal
 
     assert StudyTotal.objects.filter(learner=learner).aggregate(s=Sum("seconds"))["s"] == _credited(learner)
+    # The workspace shows what the ledger holds for the article, though its page was kept before.
+    on_doc = CreditInterval.objects.filter(learner=learner, resource=doc).aggregate(s=Sum("seconds"))["s"]
+    page.goto(f"{live_server.url}/learn/")
+    assert on_doc and f"{on_doc} 秒 / " in page.get_by_role("row", name=doc.title).inner_text()
