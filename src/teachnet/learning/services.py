@@ -59,14 +59,9 @@ def token_digest(token: str) -> str:
 
 
 def policy_for(project) -> StudyPolicy:
-    policy = StudyPolicy.objects.filter(project=project).first()
-    if policy is None:
-        try:
-            with transaction.atomic():
-                policy = StudyPolicy.objects.create(project=project)
-        except IntegrityError:  # created meanwhile by another request
-            policy = StudyPolicy.objects.get(project=project)
-    return policy
+    """The project's study policy, or the defaults (unsaved) for a project without one: reading it writes
+    nothing, so a page view or a heartbeat never creates rows (nor moves core.freshness's generation)."""
+    return StudyPolicy.objects.filter(project=project).first() or StudyPolicy(project=project)
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -165,10 +165,11 @@ def test_the_kept_workspace_follows_credited_time_plans_and_roles(
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    # Credited time (the database's totals, no model signal) shows at once.
+    # Credited time (the database's totals, no model signal) shows at once, on the page kept before.
     _credit(learner, course, article(course).pk, 600)
     response = client.get(url)
-    assert response["X-Page-Cache"] == "miss" and "50%" in response.content.decode()  # 10 of 20 min
+    # The kept page, with the learner's progress written in: 10 of 20 minutes.
+    assert response["X-Page-Cache"] == "hit" and "600 秒 / 20 分钟" in response.content.decode()
 
     # A plan item the tutor adds (another person's write) shows at once.
     subject = course.provider_subject.subject
