@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import StudyPolicy
+
 
 class JournalForm(forms.Form):
     project = forms.TypedChoiceField(label=_("项目"), coerce=int)
@@ -27,3 +29,32 @@ class PlanItemForm(forms.Form):
     def __init__(self, *args, resources=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resource"].choices = list(resources)
+
+
+class PolicyForm(forms.ModelForm):
+    """The study policy's figures; the service checks how they fit together (services_rules)."""
+
+    class Meta:
+        model = StudyPolicy
+        fields = [
+            "required_units",
+            "minutes_per_unit",
+            "daily_cap_minutes",
+            "heartbeat_seconds",
+            "grace_seconds",
+            "idle_end_seconds",
+            "activity_seconds",
+            "check_min_minutes",
+            "check_max_minutes",
+            "check_answer_seconds",
+            "max_playback_rate",
+            "second_device",
+        ]
+
+    def _post_clean(self):  # the service validates, with messages an office can act on
+        pass
+
+
+class QuestionForm(forms.Form):
+    prompt = forms.CharField(label=_("问题"), max_length=200)
+    answer = forms.CharField(label=_("答案"), max_length=60)

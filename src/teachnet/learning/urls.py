@@ -15,4 +15,11 @@ urlpatterns = [
     path("classes/<int:class_id>/", views.class_study, name="class"),
     path("classes/<int:class_id>/plans/", views.plan_create, name="plan_create"),
     path("classes/<int:class_id>/plans/<int:plan_id>/items/", views.plan_item_add, name="plan_item_add"),
+    path("projects/<int:project_id>/rules/", views.rules, name="rules"),
+    path("projects/<int:project_id>/rules/questions/", views.question_add, name="question_add"),
+    path(
+        "projects/<int:project_id>/rules/questions/<int:question_id>/remove/",
+        views.question_remove,
+        name="question_remove",
+    ),
 ]

@@ -19,10 +19,11 @@ from teachnet.core.pagecache import personal_page
 from teachnet.courses.files import snapshot_file_response
 from teachnet.courses.models import Course
 from teachnet.training.models import Enrollment, TrainingClass
+from teachnet.training.selectors_projects import project_access
 
-from . import progress, selectors, services_plans
-from .forms import JournalForm, PlanForm, PlanItemForm
-from .models import JournalEntry, Plan, Reason
+from . import progress, selectors, services, services_plans, services_rules
+from .forms import JournalForm, PlanForm, PlanItemForm, PolicyForm, QuestionForm
+from .models import JournalEntry, Plan, Question, Reason
 from .services import policy_for, resource_credited
 
 
@@ -218,3 +219,65 @@ def plan_item_add(request, class_id, plan_id):
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("learning:class", class_id=training_class.pk)
+
+
+# --- The project's study rules (the project office) --------------------------------------------------------
+
+
+def _rules_page(request, project, *, form=None, question_form=None, status=200):
+    policy = services.policy_for(project)
+    return render(
+        request,
+        "learning/rules.html",
+        {
+            "project": project,
+            "saved": policy.pk is not None,
+            "form": form or PolicyForm(instance=policy),
+            "question_form": question_form or QuestionForm(),
+            "questions": Question.objects.filter(project=project).order_by("pk"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def rules(request, project_id):
+    project = project_access(actor=request.user, pk=project_id)
+    if request.method != "POST":
+        return _rules_page(request, project)
+    form = PolicyForm(request.POST, instance=services.policy_for(project))
+    if form.is_valid():
+        try:
+            services_rules.policy_save(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存学时规则：此后开始的学习按新规则计时。"))
+            return redirect("learning:rules", project_id=project.pk)
+    return _rules_page(request, project, form=form, status=400)
+
+
+@login_required
+@require_POST
+def question_add(request, project_id):
+    project = project_access(actor=request.user, pk=project_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services_rules.question_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已加入题库。"))
+            return redirect("learning:rules", project_id=project.pk)
+    return _rules_page(request, project, question_form=form, status=400)
+
+
+@login_required
+@require_POST
+def question_remove(request, project_id, question_id):
+    project = project_access(actor=request.user, pk=project_id)
+    question = get_object_or_404(Question, pk=question_id, project=project)
+    services_rules.question_remove(actor=request.user, question=question)
+    messages.success(request, _("已从题库删去“%(q)s”。") % {"q": question.prompt})
+    return redirect("learning:rules", project_id=project.pk)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .rules import PolicyView, QuestionsView, QuestionView
 from .views import CheckAnswerView, HeartbeatView, RecordView, SessionCloseView, SessionStartView
 
 urlpatterns = [
@@ -10,4 +11,9 @@ urlpatterns = [
     path("study/checks/<int:pk>/answer/", CheckAnswerView.as_view(), name="study-check-answer"),
     path("study/close/", SessionCloseView.as_view(), name="study-close"),
     path("study/records/<int:learner_id>/", RecordView.as_view(), name="study-record"),
+    path("projects/<int:project_id>/study-policy/", PolicyView.as_view(), name="study-policy"),
+    path("projects/<int:project_id>/study-questions/", QuestionsView.as_view(), name="study-questions"),
+    path(
+        "projects/<int:project_id>/study-questions/<int:pk>/", QuestionView.as_view(), name="study-question"
+    ),
 ]
