@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import StudyPolicy
+from .services_rules import POLICY_FIELDS
 
 
 class JournalForm(forms.Form):
@@ -36,20 +37,7 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = StudyPolicy
-        fields = [
-            "required_units",
-            "minutes_per_unit",
-            "daily_cap_minutes",
-            "heartbeat_seconds",
-            "grace_seconds",
-            "idle_end_seconds",
-            "activity_seconds",
-            "check_min_minutes",
-            "check_max_minutes",
-            "check_answer_seconds",
-            "max_playback_rate",
-            "second_device",
-        ]
+        fields = list(POLICY_FIELDS)
 
     def _post_clean(self):  # the service validates, with messages an office can act on
         pass
