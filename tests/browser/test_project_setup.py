@@ -123,4 +123,9 @@ def test_project_office_creates_a_project_adds_subjects_and_uploads_quotas(
 
     # --- The overview links back to the setup pages ---------------------------------------------------------
     page.goto(f"{live_server.url}/training/projects/{created.pk}/")
-    assert page.locator("[data-testid=setup-links] a").all_inner_texts() == ["编辑项目", "学科", "名额"]
+    assert page.locator("[data-testid=setup-links] a").all_inner_texts() == [
+        "编辑项目",
+        "学科",
+        "名额",
+        "学时规则",
+    ]
