@@ -27,6 +27,7 @@ from teachnet.accounts.permissions import can
 from teachnet.accounts.roles import Perm
 from teachnet.core.media import MediaError, incoming_media
 from teachnet.core.services import audit_record
+from teachnet.core.text import one_line
 from teachnet.training.models import ProviderSubject
 
 from .models import Course, CourseVersion, Module, Resource, ReviewComment
@@ -114,7 +115,7 @@ def course_ensure(*, actor, provider_subject: ProviderSubject) -> Course:
 @transaction.atomic
 def course_update(*, actor, course: Course, title: str, description: str = "") -> Course:
     course = _check_edit(actor=actor, course=course)
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": _("请填写课程名称。")})
     course.title, course.description = title[:200], (description or "").strip()
@@ -126,7 +127,7 @@ def course_update(*, actor, course: Course, title: str, description: str = "") -
 @transaction.atomic
 def module_add(*, actor, course: Course, title: str) -> Module:
     course = _check_edit(actor=actor, course=course)
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": _("请填写模块名称。")})
     last = course.modules.aggregate(m=Max("position"))["m"] or 0
@@ -138,7 +139,7 @@ def module_add(*, actor, course: Course, title: str) -> Module:
 @transaction.atomic
 def module_rename(*, actor, module: Module, title: str) -> Module:
     course = _check_edit(actor=actor, course=module.course)
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": _("请填写模块名称。")})
     module.title = title[:200]
@@ -285,7 +286,7 @@ def _resource_fields(
 
 
 def _title(title: str, fallback: str = "") -> str:
-    title = (title or "").strip() or Path(fallback).stem.strip()
+    title = one_line(title) or one_line(Path(fallback).stem)
     if not title:
         raise ValidationError({"title": _("请填写资源标题。")})
     return title[:200]

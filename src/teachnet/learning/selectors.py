@@ -38,6 +38,7 @@ class ResourceRow:
     learning.progress), filled with their credited time on every request, so the rest of the page can be
     kept in the cache (core.pagecache) while they study."""
 
+    mark: str  # the learner's (learning.progress.mark)
     project_id: int
     id: int
     kind: str
@@ -50,15 +51,15 @@ class ResourceRow:
     @property
     def progress_cells(self) -> str:
         """Its credited time and, in the next cell, its status."""
-        return progress.slot("r", self.project_id, self.id, self.credit_minutes)
+        return progress.slot(self.mark, "r", self.project_id, self.id, self.credit_minutes)
 
     @property
     def percent(self) -> str:
-        return progress.slot("p", self.project_id, self.id, self.credit_minutes)
+        return progress.slot(self.mark, "p", self.project_id, self.id, self.credit_minutes)
 
     @property
     def hidden_when_done(self) -> str:
-        return progress.slot("h", self.project_id, self.id, self.credit_minutes)
+        return progress.slot(self.mark, "h", self.project_id, self.id, self.credit_minutes)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ModuleRow:
 
 @dataclass
 class Workspace:
+    mark: str  # the learner's (learning.progress.mark)
     enrollment: Enrollment
     course: Course | None
     open: bool
@@ -86,24 +88,25 @@ class Workspace:
 
     @property
     def earned_units(self) -> str:
-        return progress.slot("e", self._p, self.minutes_per_unit)
+        return progress.slot(self.mark, "e", self._p, self.minutes_per_unit)
 
     @property
     def left_units(self) -> str:
-        return progress.slot("l", self._p, self.minutes_per_unit, self.required_units)
+        return progress.slot(self.mark, "l", self._p, self.minutes_per_unit, self.required_units)
 
     @property
     def percent(self) -> str:
-        return progress.slot("w", self._p, self.minutes_per_unit, self.required_units)
+        return progress.slot(self.mark, "w", self._p, self.minutes_per_unit, self.required_units)
 
     @property
     def today_seconds(self) -> str:
-        return progress.slot("t", self._p)
+        return progress.slot(self.mark, "t", self._p)
 
     @property
     def due_hidden(self) -> str:
         """' hidden' on the plan's list once every item in it is done."""
-        return progress.slot("H", self._p, *(x for r in self.due for x in (r.id, r.credit_minutes)))
+        pairs = (x for r in self.due for x in (r.id, r.credit_minutes))
+        return progress.slot(self.mark, "H", self._p, *pairs)
 
 
 def plan_items_for(*, learner, project) -> dict[int, dt.date]:
@@ -183,6 +186,7 @@ def workspaces(*, learner) -> list[Workspace]:
             "resource__credit_minutes",
         )
     )
+    learner_mark = progress.mark(learner.pk)
     out = []
     for enrollment, course, opening in rows:
         project = enrollment.project
@@ -198,6 +202,7 @@ def workspaces(*, learner) -> list[Workspace]:
                 for rid, kind, resource_title, title_html, minutes, url in resources:
                     row.resources.append(
                         ResourceRow(
+                            mark=learner_mark,
                             project_id=project.pk,
                             id=rid,
                             kind=kind,
@@ -211,12 +216,20 @@ def workspaces(*, learner) -> list[Workspace]:
                     ids.add(rid)
                 modules.append(row)
         picked = [
-            ResourceRow(project_id=project.pk, id=rid, kind=kind, title=title, credit_minutes=minutes)
+            ResourceRow(
+                mark=learner_mark,
+                project_id=project.pk,
+                id=rid,
+                kind=kind,
+                title=title,
+                credit_minutes=minutes,
+            )
             for project_id, rid, kind, title, minutes in picks
             if project_id == project.pk and rid not in ids
         ]
         out.append(
             Workspace(
+                mark=learner_mark,
                 enrollment=enrollment,
                 course=course,
                 open=opening.open,

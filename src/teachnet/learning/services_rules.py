@@ -1,6 +1,8 @@
 """The project office sets how its project counts study time (the study policy) and the presence questions
-of its bank (LRN-1, LRN-2). Sessions copy the figures they run by when they start, so a change applies to
-study sessions started after it."""
+of its bank (LRN-1, LRN-2). Sessions copy the figures they run by when they start (heartbeat, grace, idle end,
+questions, caps), so a change to those applies to study sessions started after it; 学时 required and the
+minutes per 学时 are how credited seconds convert, so every learner's 学时 follow them at once (the seconds
+in the ledger never change)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teachnet.core.services import audit_record
+from teachnet.core.text import one_line
 from teachnet.training.models import Project
 from teachnet.training.services import may_manage_project
 
@@ -52,25 +55,34 @@ def _check(actor, project: Project) -> None:
         raise PermissionDenied(_("只有项目办可以设置学时规则。"))
 
 
+def bound_problem(name: str, value) -> str | None:
+    low, high = BOUNDS[name]
+    if value is not None and not low <= value <= high:
+        return _("应在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}
+    return None
+
+
 def policy_problems(values: dict) -> dict[str, str]:
-    """What is wrong with a policy's figures, by field, in words the office can act on."""
-    errors: dict[str, str] = {}
-    for name, (low, high) in BOUNDS.items():
-        value = values.get(name)
-        if value is not None and not low <= value <= high:
-            errors[name] = _("应在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}
+    """What is wrong with a policy's figures, by field, in words the office can act on. How fields fit
+    together is judged only between fields that are each within their bounds."""
+    errors = {name: problem for name in BOUNDS if (problem := bound_problem(name, values.get(name)))}
+
+    def ok(*names: str) -> bool:
+        return all(values.get(n) is not None and n not in errors for n in names)
+
     beat, grace, idle = (values.get(k) for k in ("heartbeat_seconds", "grace_seconds", "idle_end_seconds"))
-    if "idle_end_seconds" not in errors and None not in (beat, grace, idle) and idle <= beat + grace:
+    if ok("heartbeat_seconds", "grace_seconds") and grace >= beat:
+        errors["grace_seconds"] = _("应小于心跳间隔。")
+    if ok("heartbeat_seconds", "grace_seconds", "idle_end_seconds") and idle <= beat + grace:
         errors["idle_end_seconds"] = _("应大于心跳间隔加宽限（%(s)s 秒），否则每次心跳都会被当作掉线。") % {
             "s": beat + grace
         }
-    if "grace_seconds" not in errors and None not in (beat, grace) and grace >= beat:
-        errors["grace_seconds"] = _("应小于心跳间隔。")
     low, high = values.get("check_min_minutes"), values.get("check_max_minutes")
-    if "check_max_minutes" not in errors and None not in (low, high) and high < low:
-        errors["check_max_minutes"] = _("不能小于最短间隔（%(m)s 分钟）。") % {"m": low}
-    if values.get("check_min_minutes") == 0 and values.get("check_max_minutes"):
-        errors.setdefault("check_max_minutes", _("最短间隔为 0（不弹出随机问题）时，最长间隔也应为 0。"))
+    if ok("check_min_minutes", "check_max_minutes"):
+        if high < low:
+            errors["check_max_minutes"] = _("不能小于最短间隔（%(m)s 分钟）。") % {"m": low}
+        elif low == 0 and high:
+            errors["check_max_minutes"] = _("最短间隔为 0（不弹出随机问题）时，最长间隔也应为 0。")
     return errors
 
 
@@ -88,17 +100,18 @@ def policy_save(*, actor, project: Project, **values) -> StudyPolicy:
     errors = policy_problems(merged)
     if errors:
         raise ValidationError(errors)
-    for name, value in values.items():
-        setattr(policy, name, value)
-    policy.save()
     changed = {n: [str(before[n]), str(merged[n])] for n in POLICY_FIELDS if before[n] != merged[n]}
-    audit_record(actor=actor, verb="learning.policy_saved", target=project, data={"changed": changed})
+    if changed or policy.pk is None:
+        for name, value in values.items():
+            setattr(policy, name, value)
+        policy.save()
+        audit_record(actor=actor, verb="learning.policy_saved", target=project, data={"changed": changed})
     return policy
 
 
 def question_add(*, actor, project: Project, prompt: str, answer: str) -> Question:
     _check(actor, project)
-    prompt, answer = (prompt or "").strip(), (answer or "").strip()
+    prompt, answer = one_line(prompt), one_line(answer)
     errors = {}
     if not prompt:
         errors["prompt"] = _("请填写问题。")

@@ -252,7 +252,9 @@ def rules(request, project_id):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已保存学时规则：此后开始的学习按新规则计时。"))
+            messages.success(
+                request, _("已保存学时规则：此后开始的学习按新规则计时，学时按新的换算规则显示。")
+            )
             return redirect("learning:rules", project_id=project.pk)
     return _rules_page(request, project, form=form, status=400)
 

@@ -76,6 +76,7 @@ def test_the_question_bank(client, project_office, project):
     client.post(add, {"prompt": "“国培计划”的全称是？", "answer": "中小学教师国家级培训计划"})
     response = client.post(add, {"prompt": "空答案", "answer": "  "})
     assert response.status_code == 400
+    assert "请填写答案" in response.context["question_form"].errors["answer"][0]
     question = Question.objects.get(project=project)
     assert question.answer == "中小学教师国家级培训计划"
     page = client.get(reverse("learning:rules", args=[project.pk])).content.decode()
@@ -116,3 +117,25 @@ def test_the_api(client, project_office, project):
     assert created.status_code == 201
     assert [q["prompt"] for q in client.get(f"{base}/study-questions/").json()] == ["3×4=?"]
     assert client.delete(f"{base}/study-questions/{created.json()['id']}/").status_code == 204
+
+
+def test_every_mistake_is_named_in_one_round_with_the_range(client, project_office, project):
+    client.force_login(project_office)
+    url = reverse("learning:rules", args=[project.pk])
+    page = client.get(url).content.decode()
+    assert "范围：5–300" in page and "范围：1.0–4.0" in page
+    bad = {**GOOD, "required_units": -1, "max_playback_rate": "10", "heartbeat_seconds": 999}
+    errors = client.post(url, bad).context["form"].errors
+    assert "应在 1 到 1000 之间" in errors["required_units"][0]
+    assert errors["max_playback_rate"] == ["应在 1.0 到 4.0 之间。"]
+    assert "应在 5 到 300 之间" in errors["heartbeat_seconds"][0]
+    assert "idle_end_seconds" not in errors  # not blamed for the heartbeat's mistake
+    assert not StudyPolicy.objects.exists()
+
+
+def test_nothing_changed_is_not_recorded_as_a_change(client, project_office, project):
+    client.force_login(project_office)
+    base = f"/api/v1/projects/{project.pk}/study-policy/"
+    client.patch(base, {"heartbeat_seconds": 15}, "application/json")
+    client.patch(base, {"heartbeat_seconds": 15}, "application/json")
+    assert AuditEvent.objects.filter(verb="learning.policy_saved").count() == 1

@@ -216,3 +216,22 @@ def test_a_waiting_message_is_shown_on_a_fresh_page_not_a_kept_one(
     assert "X-Page-Cache" not in response and "已加入自选学习" in response.content.decode()
     assert resource.title in response.content.decode()
     assert "已加入自选学习" not in client.get(url).content.decode()  # shown once
+
+
+def test_text_written_into_the_page_cannot_pass_for_a_progress_slot(
+    client, studying, learner, provider_admin
+):
+    """A provider's course title with the page's slot separator in it (from the API, bypassing forms): the
+    learner's page still answers, and the title does not print someone's figures."""
+    from teachnet.courses.models import Course
+
+    course, url = studying
+    forged = "课程\x1ee:1:45\x1e\x1ez:\x1e"
+    Course.objects.filter(pk=course.pk).update(title=forged)  # as if stored before titles were cleaned
+    for _ in range(2):  # built, then kept
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "\x1ee:1:45\x1e" in response.content.decode()  # left as it was written
+    # And through the service, the separator never gets stored.
+    course_services.course_update(actor=provider_admin, course=Course.objects.get(pk=course.pk), title=forged)
+    assert "\x1e" not in Course.objects.get(pk=course.pk).title
