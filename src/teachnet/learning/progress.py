@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from .services import units
 
 logger = logging.getLogger(__name__)
+_SLOT = re.compile(rb"\x1e([0-9a-f]{20})([A-Za-z]):([0-9:]*)\x1e")
 
 
 def mark(learner_id: int) -> str:
@@ -59,7 +60,6 @@ def fill(request, content: bytes) -> bytes:
     learner_mark = mark(request.user.pk).encode()
     if b"\x1e" + learner_mark not in content:
         return content
-    slots = re.compile(rb"\x1e" + learner_mark + rb"([A-Za-z]):([0-9:]*)\x1e")
     totals = learner_totals(request.user.pk)
     by_project: dict[int, list[int]] = {}
     for (project, _resource), (seconds, today) in totals.items():
@@ -100,12 +100,14 @@ def fill(request, content: bytes) -> bytes:
     }
 
     def value(match: re.Match) -> bytes:
-        numbers = match.group(2)
+        if match.group(1) != learner_mark:  # not written by this page for this learner: left as it is
+            return match.group(0)
+        numbers = match.group(3)
         try:
             args = [int(x) for x in numbers.split(b":")] if numbers else []
-            return writers[match.group(1)](*args).encode()
+            return writers[match.group(2)](*args).encode()
         except (KeyError, TypeError, ValueError):
             logger.warning("unreadable progress slot %r", match.group(0))
             return b""
 
-    return slots.sub(value, content)
+    return _SLOT.sub(value, content)
