@@ -70,3 +70,17 @@ def watch(*models: type) -> None:
 
 def watched(model: type) -> bool:
     return model in _watched
+
+
+def kept(key: str) -> tuple[int, object | None]:
+    """(the generation now, what was kept under `key` while it was the generation, else None), in one round
+    trip. Whatever is built after this call is to be kept with the generation it returned (`keep`): a change
+    that moves the generation on meanwhile then makes it out of date at once."""
+    found = cache.get_many([KEY, key])
+    now = found.get(KEY) or generation()
+    entry = found.get(key)
+    return now, (entry[1] if entry is not None and entry[0] == now else None)
+
+
+def keep(key: str, built_under: int, value, timeout: int) -> None:
+    cache.set(key, (built_under, value), timeout)

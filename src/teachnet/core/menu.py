@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from . import freshness
@@ -33,13 +32,10 @@ def flags(user) -> dict[str, bool]:
     # Besides the generation, what of the person the answers may rest on that no watched model holds.
     person = (user.pk, user.is_active, user.is_superuser, getattr(user, "organization_id", None))
     key = "teachnet:menu:{}:{:d}{:d}:{}".format(*person)
-    found = cache.get_many([freshness.KEY, key])
-    generation = found.get(freshness.KEY) or freshness.generation()
-    kept = found.get(key)
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    answers = {name: bool(question(user)) for name, question in _ENTRIES.items()}
-    cache.set(key, (generation, answers), TIMEOUT)
+    generation, answers = freshness.kept(key)
+    if answers is None:
+        answers = {name: bool(question(user)) for name, question in _ENTRIES.items()}
+        freshness.keep(key, generation, answers, TIMEOUT)
     return answers
 
 

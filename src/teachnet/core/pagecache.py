@@ -27,7 +27,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -83,13 +82,9 @@ def personal_page(fill: Callable[[object, bytes], bytes] = _as_is) -> Callable:
                     response.content = fill(request, response.content)
                 return response
             key = _key(request, name)
-            # The generation and the kept page in one round trip; the page is kept with the generation it
-            # was built under and served only while that is still the one.
-            found = cache.get_many([freshness.KEY, key])
-            generation = found.get(freshness.KEY) or freshness.generation()
-            kept = found.get(key)
-            if kept is not None and kept[0] == generation:
-                response = HttpResponse(_token(fill(request, zlib.decompress(kept[1])), request))
+            generation, kept = freshness.kept(key)
+            if kept is not None:
+                response = HttpResponse(_token(fill(request, zlib.decompress(kept)), request))
                 response["X-Page-Cache"] = "hit"
                 return response
             setattr(request, _RENDERING, True)
@@ -103,7 +98,7 @@ def personal_page(fill: Callable[[object, bytes], bytes] = _as_is) -> Callable:
                 and not response.cookies
                 and response.get("Content-Type", "").startswith("text/html")
             ):
-                cache.set(key, (generation, zlib.compress(response.content, 6)), TIMEOUT)
+                freshness.keep(key, generation, zlib.compress(response.content, 6), TIMEOUT)
                 response["X-Page-Cache"] = "miss"
             if not response.streaming:
                 content = response.content
