@@ -65,7 +65,7 @@ demo: install assets media-tools $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet collectstatic --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops; SMS codes are printed here and kept in the SMS log)"
-	$(DEMO_ENV) $(BIN)/gunicorn teachnet.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 4 \
+	$(DEMO_ENV) $(BIN)/gunicorn teachnet.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 2 \
 	  --access-logfile - --graceful-timeout 5
 
 lint: install
