@@ -58,13 +58,15 @@ $(VAR)/secret_key:
 	@chmod 600 $@
 
 # The demo runs as production does: DEBUG off, gunicorn, static files collected and served by whitenoise.
-DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0
+# Every address the demo prints is where it serves: `make demo HOST=0.0.0.0 PORT=8200`.
+DEMO_URL = http://$(HOST):$(PORT)
+DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_COOKIES=0
 
 demo: install assets media-tools $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet collectstatic --noinput -v0
-	$(DEMO_ENV) $(BIN)/teachnet demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops; SMS codes are printed here and kept in the SMS log)"
+	$(DEMO_ENV) $(BIN)/teachnet demo --url $(DEMO_URL)
+	@echo "Serving on $(DEMO_URL)/ (Ctrl-C stops; SMS codes are printed here and kept in the SMS log)"
 	$(DEMO_ENV) $(BIN)/gunicorn teachnet.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 2 \
 	  --access-logfile - --graceful-timeout 5
 

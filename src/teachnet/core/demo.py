@@ -49,6 +49,7 @@ Log = Callable[[str], None]
 
 DEFAULT_LEARNERS = 3000
 SEED = 2011
+# Where `make demo` serves unless told otherwise (`make demo HOST=… PORT=…` passes --url).
 URL = "http://127.0.0.1:8000"
 SAMPLE_ROSTER = "学员信息表-广州市-初中数学-示例.xlsx"
 
@@ -616,7 +617,7 @@ def demo_study_ensure(*, project: Project, project2011: Project) -> StudyResult:
     )
 
 
-def _study_lines(study: StudyResult | None) -> list[str]:
+def _study_lines(study: StudyResult | None, url: str = URL) -> list[str]:
     """Where the learner and the tutor go to try the study (shown with the logins)."""
     if study is None or study.training_class is None:
         return []
@@ -625,7 +626,7 @@ def _study_lines(study: StudyResult | None) -> list[str]:
         _("马上学习：以 %(username)s 登录，进入“我的学习”（%(project)s · %(subject)s 正在远程培训）：%(url)s")
         % {
             "username": "learner",
-            "url": URL + reverse("learning:workspace"),
+            "url": url + reverse("learning:workspace"),
             "project": k.project.short_name,
             "subject": k.subject.label,
         },
@@ -636,7 +637,7 @@ def _study_lines(study: StudyResult | None) -> list[str]:
         % {
             "username": "tutor",
             "name": k.name,
-            "url": URL + reverse("learning:class", args=[k.pk]),
+            "url": url + reverse("learning:class", args=[k.pk]),
             "members": study.members,
             "studied": study.studied,
         },
@@ -683,6 +684,7 @@ def demo_run(
     reset_passwords: bool = False,
     superuser: bool = False,
     log: Log = print,
+    url: str = URL,
 ) -> DemoSummary:
     """Every step of `teachnet demo`, each in its own transaction, reporting as it goes."""
     seconds: dict[str, float] = {}
@@ -775,7 +777,8 @@ def demo_run(
     for line in _login_lines(logins):
         log(line)
     log("")
-    study_lines = _study_lines(study)
+    url = url.rstrip("/")
+    study_lines = _study_lines(study, url)
     for line in study_lines:
         log(line)
     if study_lines:
@@ -784,5 +787,5 @@ def demo_run(
         f"Now: {summary.regions} regions, {summary.organizations} organizations, {summary.users} users, "
         f"{summary.learners} learners in {PROJECT_SHORT_NAME} ({sum(seconds.values()):.1f} s)."
     )
-    log(f"Open {URL}")
+    log(f"Open {url}/")
     return summary

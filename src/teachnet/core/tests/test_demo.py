@@ -3,13 +3,14 @@
 records (TRN-6, LRN-1 … LRN-5)."""
 
 import datetime as dt
+import re
 import shutil
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -135,6 +136,11 @@ def test_demo_builds_the_gp_world():
     assert set(project.provinces.values_list("code", flat=True)) == PROVINCES
     assert set(project.providers.values_list("name", flat=True)) == PROVIDERS
     assert "http://127.0.0.1:8000" in output
+
+
+def test_the_demo_refuses_an_address_it_cannot_print():
+    with pytest.raises(CommandError, match="--url"):
+        run_demo("--url=127.0.0.1:8200")
 
 
 def test_each_demo_login_holds_its_role_and_its_printed_password_works():
@@ -283,8 +289,13 @@ def test_gp2010_is_in_its_remote_training_today():
 @needs_ffmpeg
 @full_length_videos
 def test_the_demo_learner_can_study_at_once():
-    # When
-    output = run_demo(learners=300)
+    # When: `make demo HOST=0.0.0.0 PORT=8200`
+    output = run_demo("--url=http://0.0.0.0:8200", learners=300)
+
+    # Then every address it prints is where it serves
+    addresses = re.findall(r"https?://[^\s）)]+", output)
+    assert all(a.startswith("http://0.0.0.0:8200/") for a in addresses), addresses
+    assert "http://0.0.0.0:8200/learn/" in addresses and "8000" not in output
 
     # Then the learner's workspace has 2010's 初中体育 open, with its plan's deadlines
     learner = User.objects.get(username="learner")

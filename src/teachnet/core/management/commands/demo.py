@@ -1,8 +1,10 @@
 """`teachnet demo`: the 国培计划(2011) demo world (core.demo does the work)."""
 
+from urllib.parse import urlsplit
+
 from django.core.management.base import BaseCommand, CommandError
 
-from teachnet.core.demo import DEFAULT_LEARNERS, demo_run
+from teachnet.core.demo import DEFAULT_LEARNERS, URL, demo_run
 
 
 class Command(BaseCommand):
@@ -24,17 +26,27 @@ class Command(BaseCommand):
             help="set and print new random passwords for the demo logins (and admin with --superuser)",
         )
         parser.add_argument(
+            "--url",
+            default=URL,
+            help=f"where the demo is served, for the addresses it prints (default {URL}; make demo passes "
+            "its HOST and PORT)",
+        )
+        parser.add_argument(
             "--superuser",
             action="store_true",
             help="also create a Django superuser 'admin' with a random password",
         )
 
-    def handle(self, *args, learners: int, reset_passwords: bool, superuser: bool, **options):
+    def handle(self, *args, learners: int, reset_passwords: bool, superuser: bool, url: str, **options):
         if learners < 0:
             raise CommandError("--learners cannot be negative.")
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/"):
+            raise CommandError(f"--url {url}: give the address the demo is served on, e.g. {URL}")
         demo_run(
             learners=learners,
             reset_passwords=reset_passwords,
             superuser=superuser,
             log=self.stdout.write,
+            url=url,
         )

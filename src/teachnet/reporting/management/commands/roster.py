@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 from django.http import Http404
 
 from teachnet.orgs.models import Region
@@ -61,6 +62,16 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             return self.fail(f"文件不存在：{path}")
+        try:
+            loaded = Region.objects.exists()
+        except DatabaseError:
+            return self.fail(
+                "数据库尚未建立：先运行 .venv/bin/teachnet migrate，再运行 .venv/bin/teachnet loadregions。"
+            )
+        if not loaded:
+            return self.fail(
+                "尚未载入行政区划：先运行 .venv/bin/teachnet loadregions（make demo 已包含这一步）。"
+            )
         if kind == "trainee":
             if options["province"] or not options["city"] or not options["subject"]:
                 return self.fail(
