@@ -153,6 +153,15 @@ DEMO_LOGINS = (
     LoginSpec("learner", Role.LEARNER, "林小燕", "13902440102", "44010619860530046", "gz_school"),
 )
 DEMO_USERNAMES = frozenset(spec.username for spec in DEMO_LOGINS)
+# Leads of Jiangsu whose tables are under way in the demo: people with a role and no password (they would
+# activate their accounts with a code), so the office's board shows more than one province moving.
+ROLE_HOLDERS = (
+    LoginSpec(
+        "js_lead", Role.PROVINCE_LEAD, "吴建华", "13905320001", "32010219700315033", "320000", "320000"
+    ),
+    LoginSpec("nj_lead", Role.CITY_LEAD, "徐静", "13905320101", "32010619780422046", "320100", "320100"),
+    LoginSpec("suz_lead", Role.CITY_LEAD, "沈卫东", "13905320501", "32050819750809017", "320500", "320500"),
+)
 SUPERUSER_NAME = "admin"
 
 SURNAMES = (
@@ -427,6 +436,44 @@ def _password_set(user: User) -> str:
 
 
 @transaction.atomic
+def demo_role_holders_ensure(*, projects: Sequence[Project]) -> dict[str, User]:
+    """ROLE_HOLDERS, each at the education bureau of their region (home: its code), with their role in each
+    project; region code of the scope → the person."""
+    from teachnet.orgs.models import Organization as Org
+
+    holders = {}
+    for spec in ROLE_HOLDERS:
+        bureau = Org.objects.filter(type=Org.Type.BUREAU, region_id=spec.home).order_by("pk").first()
+        if bureau is None:
+            continue
+        user = User.objects.filter(username=spec.username).first() or user_create(
+            username=spec.username,
+            real_name=spec.real_name,
+            phone=spec.phone,
+            id_card=spec.id_first17 + id_check_char(spec.id_first17),
+            organization=bureau,
+        )
+        for project in projects:
+            RoleAssignment.objects.get_or_create(
+                user=user, role=spec.role, region_id=spec.scope_region, organization=None, project=project
+            )
+        holders[spec.scope_region] = user
+    return holders
+
+
+def demo_reporting_activity(*, project: Project, world: DemoWorld):
+    """2011's reporting under way (reporting.demo): tables of Guangdong's and Jiangsu's cities uploaded,
+    submitted, returned and approved by the people whose work that is."""
+    from teachnet.reporting.demo import demo_reporting_activity_ensure
+
+    leads = {spec.scope_region: spec.username for spec in DEMO_LOGINS if spec.scope_region}
+    people = {u.username: u for u in User.objects.filter(username__in=leads.values())}
+    by_region = {code: people[name] for code, name in leads.items() if name in people}
+    by_region.update(demo_role_holders_ensure(projects=[project]))
+    folder = Path(settings.PRIVATE_ROOT) / "demo-tables"
+    return demo_reporting_activity_ensure(project=project, lead_for=by_region.__getitem__, folder=folder)
+
+
 def demo_logins_ensure(
     *,
     world: DemoWorld,
@@ -542,9 +589,14 @@ def demo_learners_ensure(
     They are issued like real ones: no usable password and an activation code, which is dropped here;
     an administrator exports fresh codes from the accounts pages when someone is to log in as one.
     """
+    from teachnet.training.models import Enrollment
+
+    # The people of the tables approved in the demo (demo_reporting_activity) came by another road.
+    reported = Enrollment.objects.filter(project=project, source__startswith="submission:").values("user_id")
     existing = (
         RoleAssignment.objects.filter(project=project, role=Role.LEARNER)
         .exclude(user__username__in=DEMO_USERNAMES)
+        .exclude(user_id__in=reported)
         .count()
     )
     need = count - existing
@@ -751,6 +803,13 @@ def demo_run(
     report("learners", f"{result.created} created, {result.existing} already there")
     if result.created:
         log(f"  {'':<14} (their activation codes are not kept: export fresh ones from the accounts pages)")
+    activity = step("tables", demo_reporting_activity, project=project, world=world)
+    report(
+        "tables",
+        f"{sum(activity.tables.values())} tables of {PROJECT_SHORT_NAME} under way "
+        f"({', '.join(f'{n} {state}' for state, n in activity.tables.items())}); "
+        f"{activity.people} people uploaded now, {activity.accounts_created} accounts opened on approval",
+    )
     from teachnet.courses.demo import demo_courses_ensure
 
     courses = step("courses", demo_courses_ensure, project=project)

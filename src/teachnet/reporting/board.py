@@ -29,13 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teachnet.accounts.models import User
-from teachnet.accounts.permissions import get_visible_or_404, grants_for, visible
+from teachnet.accounts.permissions import grants_for
 from teachnet.accounts.roles import Perm
 from teachnet.core.services import audit_record
 from teachnet.orgs.models import NATION_CODE, Region
 from teachnet.training.models import Project, Quota, Subject
 
 from .models import Kind, ReportingWindow, Submission
+from .selectors import reporting_project
 
 NATION = "nation"
 PROVINCE = "province"
@@ -149,18 +150,10 @@ class Board:
 # --- Who may see which level --------------------------------------------------------------------------
 
 
-def board_project(*, actor: User, project_id: str | int | None) -> Project:
-    """The project asked for, or the most recent one the actor may see; 404 alike for missing and hidden."""
-    if project_id not in (None, ""):
-        return get_visible_or_404(actor=actor, model=Project, perm=Perm.PROJECT_VIEW, pk=project_id)
-    project = (
-        visible(actor=actor, model=Project, perm=Perm.PROJECT_VIEW)
-        .order_by("-year", "-created_at", "-pk")
-        .first()
-    )
-    if project is None:
-        raise Http404
-    return project
+def board_project(*, actor: User, project_id: str | int | None) -> tuple[Project, list[Project]]:
+    """The project asked for, or the one reporting is about now (an open window, else quotas, else the
+    newest), and the projects to switch to; 404 alike for missing and hidden."""
+    return reporting_project(actor=actor, project_id=project_id)
 
 
 def _report_prefixes(*, actor: User, project: Project) -> set[str]:

@@ -24,12 +24,14 @@ from .board import Board, board_export_xlsx, board_figures, board_project
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _board(request) -> Board:
+def _board(request) -> tuple[Board, list]:
+    """The board asked for, and the projects the page may switch to."""
     actor = request.user
     if not has_any(actor=actor, perm=Perm.REPORT_VIEW):
         raise Http404
-    project = board_project(actor=actor, project_id=request.GET.get("project"))
-    return board_figures(actor=actor, project=project, region_code=request.GET.get("region") or None)
+    project, projects = board_project(actor=actor, project_id=request.GET.get("project"))
+    board = board_figures(actor=actor, project=project, region_code=request.GET.get("region") or None)
+    return board, projects
 
 
 def _chart(board: Board) -> dict:
@@ -55,14 +57,14 @@ def _chart(board: Board) -> dict:
 @login_required
 @require_GET
 def board(request):
-    b = _board(request)
-    return render(request, "reporting/board.html", {"board": b, "chart": _chart(b)})
+    b, projects = _board(request)
+    return render(request, "reporting/board.html", {"board": b, "chart": _chart(b), "projects": projects})
 
 
 @login_required
 @require_GET
 def board_export(request):
-    b = _board(request)
+    b, _projects = _board(request)
     name, content = board_export_xlsx(actor=request.user, board=b)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
@@ -140,7 +142,11 @@ class BoardAPIView(APIView):
             "lead their cities, a city lead their subjects. A region outside the caller's scope is a 404."
         ),
         parameters=[
-            OpenApiParameter("project", OpenApiTypes.INT, description="项目 id；缺省为最近的项目"),
+            OpenApiParameter(
+                "project",
+                OpenApiTypes.INT,
+                description="项目 id；缺省为正在上报（上报期限内）的项目，其次为有名额的最近项目",
+            ),
             OpenApiParameter(
                 "region",
                 OpenApiTypes.STR,
@@ -154,7 +160,8 @@ class BoardAPIView(APIView):
         },
     )
     def get(self, request):
-        return Response(ProgressBoardSerializer(_board(request)).data)
+        board, _projects = _board(request)
+        return Response(ProgressBoardSerializer(board).data)
 
 
 board_api = BoardAPIView.as_view()

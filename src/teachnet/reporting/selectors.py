@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from teachnet.accounts.permissions import visible
+from teachnet.accounts.permissions import grants_for, visible
 from teachnet.accounts.roles import Perm
 from teachnet.orgs.models import Region
 from teachnet.training.catalog import SubjectSpec
@@ -73,3 +73,39 @@ def submission_list_visible(*, actor, project: Project | None = None) -> QuerySe
     if project is not None:
         qs = qs.filter(project=project)
     return qs.order_by("kind", "region_id", "subject_id")
+
+
+def reporting_projects(*, actor) -> list[Project]:
+    """The projects whose reporting the actor may follow (REPORT_VIEW held for the project, or for every
+    project), in the order a project switch lists them: those whose reporting window is open now first, then
+    those with quotas to report against, newest first within each."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    now = timezone.now()
+    open_window = ReportingWindow.objects.filter(project=OuterRef("pk"), opens_at__lte=now, closes_at__gt=now)
+    projects = visible(actor=actor, model=Project, perm=Perm.PROJECT_VIEW).annotate(
+        reporting_open=Exists(open_window), has_quotas=Exists(Quota.objects.filter(project=OuterRef("pk")))
+    )
+    held = {g.project_id for g in grants_for(actor) if Perm.REPORT_VIEW in g.perms and g.prefix is not None}
+    return [
+        p
+        for p in projects.order_by("-reporting_open", "-has_quotas", "-year", "-created_at", "-pk")
+        if actor.is_superuser or None in held or p.pk in held
+    ]
+
+
+def reporting_project(*, actor, project_id: str | int | None) -> tuple[Project, list[Project]]:
+    """(the project asked for, or the one reporting is about now; every project the actor may switch to).
+    404 alike for a project that does not exist, one not the actor's, and a malformed id."""
+    from django.http import Http404
+
+    projects = reporting_projects(actor=actor)
+    if project_id in (None, ""):
+        if not projects:
+            raise Http404
+        return projects[0], projects
+    chosen = next((p for p in projects if str(p.pk) == str(project_id).strip()), None)
+    if chosen is None:
+        raise Http404
+    return chosen, projects

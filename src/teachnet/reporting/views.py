@@ -20,7 +20,6 @@ from teachnet.accounts.permissions import (
     grants_for,
     has_any,
     region_in_scope,
-    visible,
 )
 from teachnet.accounts.roles import Perm
 from teachnet.core.forms import add_service_errors
@@ -33,19 +32,12 @@ from . import services
 from .forms import ReasonForm, RowForm, UploadForm, WindowForm
 from .models import Kind, Submission
 from .roster_template import roster_template, template_filename
-from .selectors import submission_list_visible, window_for
+from .selectors import reporting_project, submission_list_visible, window_for
 
 
-def _project(request) -> Project:
-    projects = visible(actor=request.user, model=Project, perm=Perm.PROJECT_VIEW)
-    if "project" in request.GET:
-        return get_visible_or_404(
-            actor=request.user, model=Project, perm=Perm.PROJECT_VIEW, pk=request.GET["project"]
-        )
-    project = projects.order_by("-year", "-id").first()
-    if project is None:
-        raise Http404
-    return project
+def _project(request) -> tuple[Project, list[Project]]:
+    """The project of ?project=, or the one reporting is about now; and the projects to switch to."""
+    return reporting_project(actor=request.user, project_id=request.GET.get("project"))
 
 
 def _my_tables(actor, project: Project) -> list[dict]:
@@ -83,7 +75,7 @@ def _my_tables(actor, project: Project) -> list[dict]:
 def submission_list(request):
     if not has_any(actor=request.user, perm=Perm.REPORT_VIEW):
         raise Http404
-    project = _project(request)
+    project, projects = _project(request)
     submissions = submission_list_visible(actor=request.user, project=project)
     to_review = [
         s
@@ -95,6 +87,7 @@ def submission_list(request):
         "reporting/submission_list.html",
         {
             "project": project,
+            "projects": projects,
             "my_tables": _my_tables(request.user, project),
             "to_review": to_review,
             "submissions": submissions,
@@ -344,7 +337,7 @@ def row_edit(request, pk, row_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def windows_edit(request):
-    project = _project(request)
+    project, _projects = _project(request)
     if not services.may_manage_windows(actor=request.user, project=project):
         raise Http404
     form = WindowForm(request.POST or None)

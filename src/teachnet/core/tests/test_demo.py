@@ -21,6 +21,7 @@ from teachnet.courses.models import Course
 from teachnet.learning.models import CreditInterval, PlanItem, StudyPolicy, StudySession, StudyTotal
 from teachnet.learning.services import session_start
 from teachnet.orgs.models import Organization
+from teachnet.reporting.models import Submission, SubmissionEvent, SubmissionRow
 from teachnet.training.models import ClassMembership, Enrollment, Phase, Project, TrainingClass
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,11 @@ def can_log_in(username: str, password: str) -> bool:
 
 
 def bulk_learners(project: Project):
+    """The learners `--learners` makes: not the demo login, not the people of the tables approved."""
     return (
         User.objects.filter(role_assignments__project=project, role_assignments__role="learner")
         .exclude(username="learner")
+        .exclude(enrollments__source__startswith="submission:")
         .select_related("organization")
     )
 
@@ -136,6 +139,47 @@ def test_demo_builds_the_gp_world():
     assert set(project.provinces.values_list("code", flat=True)) == PROVINCES
     assert set(project.providers.values_list("name", flat=True)) == PROVIDERS
     assert "http://127.0.0.1:8000" in output
+
+
+def test_the_demos_reporting_is_under_way_for_every_reporting_login():
+    # When
+    run_demo()
+    logins = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
+    project = Project.objects.get(name=GP_NAME)
+    tables = Submission.objects.filter(project=project)
+
+    # Then tables stand in every state, each taken there by the people whose work it is
+    states = set(tables.values_list("state", flat=True))
+    assert {"draft", "submitted", "rejected", "approved"} <= states
+    assert {e.action for e in SubmissionEvent.objects.filter(submission__project=project)} >= {
+        "upload", "submit", "reject", "approve", "enroll"
+    }  # fmt: skip
+    # the office's board opens on 2011 with figures in more than one province
+    board = client_for(logins["office"]).get("/reporting/board/").context["board"]
+    assert board.project == project and board.total.reported > 0 and board.total.approved > 0
+    assert sum(1 for row in board.rows if row.reported) >= 2
+    # the provincial lead has tables to review, the office the province's trainer table
+    gd_queue = client_for(logins["gd_lead"]).get("/reporting/").context["to_review"]
+    assert {s.region_id for s in gd_queue} >= {"440100", "440300"}
+    office_queue = client_for(logins["office"]).get("/reporting/").context["to_review"]
+    assert "trainer" in {s.kind for s in office_queue}
+    # Shenzhen's lead finds a table returned with the reason
+    returned = tables.get(region_id="440300", state="rejected")
+    page = client_for(logins["sz_lead"]).get(reverse("reporting:detail", args=[returned.pk])).content.decode()
+    assert returned.reason and returned.reason in page
+    # and Guangzhou's lead finds the accounts the approved table opened, waiting for activation codes
+    approved = tables.get(region_id="440100", state="approved")
+    opened = User.objects.filter(role_assignments__project=project, region__code__startswith="4401",
+                                 activated_at__isnull=True).distinct()  # fmt: skip
+    assert opened.count() >= approved.row_count
+    people = client_for(logins["gz_lead"]).get(reverse("accounts:user_list")).content.decode()
+    row = SubmissionRow.objects.filter(submission=approved).first()
+    assert row.real_name in people
+
+    # and a second run changes nothing
+    before = every_row_count()
+    run_demo()
+    assert every_row_count() == before
 
 
 def test_the_demo_refuses_an_address_it_cannot_print():

@@ -424,3 +424,94 @@ def test_the_page_lists_the_tables_still_owed(client, gd_province_lead, project,
     assert "<strong>深圳市</strong> · 学员信息表：初中数学" in owed_card
     assert "<strong>广东省</strong> · 学员信息表：小学数学" in owed_card
     assert "广州市" not in owed_card and "北京市" not in owed_card
+
+
+# --- Which project the board opens on, and the switch ----------------------------------------------------
+
+
+def _project_office_everywhere(user, *projects):
+    for each in projects:
+        RoleAssignment.objects.get_or_create(
+            user=user, role="project_office", region=region("000000"), project=each
+        )
+
+
+def test_the_board_opens_on_the_project_reporting_now_not_the_newest(
+    client, project_office, orgs, project, world
+):
+    # Given 2011 reporting (its window open), a newer project not reporting yet, an older one without quotas
+    now = timezone.now()
+    for kind in ("trainee", "trainer"):
+        ReportingWindow.objects.create(
+            project=project,
+            kind=kind,
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=9),
+        )
+    newer = Project.objects.create(
+        name="国培计划(2012)", short_name="国培计划(2012)", year=2012, office=orgs["office"]
+    )
+    older = Project.objects.create(
+        name="国培计划(2010)", short_name="国培计划(2010)", year=2010, office=orgs["office"]
+    )
+    _project_office_everywhere(project_office, newer, older)
+
+    # When the office opens 信息上报 → 上报进度 with no project named
+    response = page(client, project_office)
+
+    # Then it is 2011's board, with figures, and a switch to the other two
+    assert response.status_code == 200
+    assert response.context["board"].project == project
+    assert response.context["board"].total.reported > 0
+    switch = response.content.decode()
+    assert 'data-testid="project-switch"' in switch
+    assert [p.pk for p in response.context["projects"]] == [project.pk, newer.pk, older.pk]
+    assert "上报中" in switch
+    # and the switch opens the other projects
+    assert page(client, project_office, project=older.pk).context["board"].project == older
+
+
+def test_without_an_open_window_the_board_opens_on_the_newest_project_with_quotas(
+    client, project_office, orgs, project, world
+):
+    newer = Project.objects.create(name="国培计划(2012)", year=2012, office=orgs["office"])
+    _project_office_everywhere(project_office, newer)
+
+    response = page(client, project_office)
+
+    assert response.context["board"].project == project  # 2012 has no quotas yet
+
+
+def test_the_switch_lists_only_projects_whose_reporting_the_person_follows(
+    client, gd_province_lead, orgs, project, world
+):
+    # A learner's role in another project shows that project elsewhere, not in the reporting switch
+    other = Project.objects.create(name="广东省级项目", year=2012, office=orgs["office"])
+    RoleAssignment.objects.create(
+        user=gd_province_lead, role="learner", organization=orgs["gd_bureau"], project=other
+    )
+
+    response = page(client, gd_province_lead)
+
+    assert response.context["board"].project == project
+    assert [p.pk for p in response.context["projects"]] == [project.pk]
+    assert 'data-testid="project-switch"' not in response.content.decode()  # one project: nothing to switch
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "99999", "1 OR 1=1"])
+def test_a_malformed_or_unknown_project_is_404(client, project_office, project, world, bad):
+    assert page(client, project_office, project=bad).status_code == 404
+
+
+def test_the_reporting_list_opens_on_the_same_project_with_the_switch(
+    client, project_office, orgs, project, world
+):
+    newer = Project.objects.create(name="国培计划(2012)", year=2012, office=orgs["office"])
+    _project_office_everywhere(project_office, newer)
+    client.force_login(project_office)
+
+    response = client.get("/reporting/")
+
+    assert response.context["project"] == project
+    assert 'data-testid="project-switch"' in response.content.decode()
+    assert client.get("/reporting/", {"project": newer.pk}).context["project"] == newer
