@@ -24,6 +24,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from teachnet.core.text import duration
+
 from .services import units
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ def fill(request, content: bytes) -> bytes:
         both[0] += seconds
         both[1] += today
     done_label = f"<strong>{escape(_('已完成'))}</strong>"
-    credit_label = _("%(c)s 秒 / %(m)s 分钟")
+    credit_label = _("%(c)s / %(m)s 分钟")
 
     def credited(project: int, resource: int) -> int:
         found = totals.get((project, resource))
@@ -79,7 +81,7 @@ def fill(request, content: bytes) -> bytes:
     def cells(project: int, resource: int, minutes: int) -> str:
         seconds = credited(project, resource)
         status = done_label if seconds >= minutes * 60 else f"{_percent(seconds, minutes)}%"
-        return f"{escape(credit_label % {'c': seconds, 'm': minutes})}</td><td>{status}"
+        return f"{escape(credit_label % {'c': duration(seconds), 'm': minutes})}</td><td>{status}"
 
     def hidden(project: int, *pairs: int) -> str:
         items = zip(pairs[::2], pairs[1::2], strict=True)
@@ -96,7 +98,7 @@ def fill(request, content: bytes) -> bytes:
         b"e": lambda project, mpu: str(earned(project, mpu)),
         b"l": lambda project, mpu, required: str(max(0.0, round(required - earned(project, mpu), 1))),
         b"w": lambda project, mpu, need: str(min(100, int(earned(project, mpu) * 100 / max(1, need)))),
-        b"t": lambda project: str(by_project.get(project, (0, 0))[1]),
+        b"t": lambda project: escape(duration(by_project.get(project, (0, 0))[1])),
     }
 
     def value(match: re.Match) -> bytes:

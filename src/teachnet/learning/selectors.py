@@ -6,18 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from teachnet.accounts.permissions import get_visible_or_404, visible
 from teachnet.accounts.roles import Perm
+from teachnet.core.text import duration
 from teachnet.courses.models import Course, Resource
 from teachnet.courses.selectors import learner_courses, subject_opening
 from teachnet.training.models import ClassMembership, Enrollment, Project
 
-from . import progress
+from . import deadlines, progress
 from .access import studyable  # noqa: F401 (the player's check, read from here too)
 from .models import (
     CreditInterval,
@@ -60,6 +62,15 @@ class ResourceRow:
     @property
     def hidden_when_done(self) -> str:
         return progress.slot(self.mark, "h", self.project_id, self.id, self.credit_minutes)
+
+    @property
+    def due_state(self) -> str:
+        """deadlines.OVERDUE or SOON (shown while the item is not done: its line hides once it is)."""
+        return deadlines.due_state(self.due_on, timezone.localdate())
+
+    @property
+    def due_note(self) -> str:
+        return deadlines.due_note(self.due_on, timezone.localdate())
 
 
 @dataclass
@@ -339,14 +350,77 @@ def record(*, enrollment: Enrollment, limit: int = 500) -> Record:
     )
 
 
-def class_records(*, actor, training_class) -> list[dict]:
-    """Per learner of a class: credited time and 学时, journal entries, last study (the tutor's view)."""
+@dataclass
+class ClassRow:
+    """One learner of a class as the tutor reads them (班级学习情况)."""
+
+    enrollment: Enrollment
+    seconds: int  # 上网学时: credited online time
+    units: float
+    required: int
+    journal: int
+    studying_now: bool
+    plan_total: int  # items of the class's plans
+    plan_done: int
+    overdue: int  # items past their day and not done
+    due_soon: int  # items due within deadlines.DUE_SOON_DAYS and not done
+
+    @property
+    def name(self) -> str:
+        return self.enrollment.user.real_name
+
+    @property
+    def seconds_display(self) -> str:
+        return duration(self.seconds)
+
+    @property
+    def behind(self) -> bool:
+        """Behind the plan: an item past its day is not done."""
+        return self.overdue > 0
+
+
+@dataclass
+class PlanItemRow:
+    """A plan item for the tutor: its deadline and how many of the class have not done it."""
+
+    item: PlanItem
+    state: str  # deadlines.OVERDUE, SOON or ""
+    note: str
+    not_done: int
+
+
+# The columns the class table sorts by: ?sort=<key>, "-<key>" for descending.
+CLASS_SORTS = {
+    "name": lambda r: (r.name, r.enrollment.pk),
+    "units": lambda r: (r.units, r.seconds),
+    "seconds": lambda r: r.seconds,
+    "plan": lambda r: (r.plan_done, -r.overdue),
+    "overdue": lambda r: (r.overdue, r.due_soon),
+    "journal": lambda r: r.journal,
+    "studying": lambda r: r.studying_now,
+}
+
+
+@dataclass
+class ClassStudy:
+    rows: list[ClassRow]  # sorted, and only those behind the plan when asked
+    items: dict[int, PlanItemRow]  # by plan item id
+    learners: int  # the class's learners the actor may see, before any filter
+    behind: int  # of them, behind the plan
+
+
+def class_records(*, actor, training_class, sort: str = "", behind_only: bool = False) -> ClassStudy:
+    """Per learner of a class: credited time and 学时, journal entries, whether studying now, and how they
+    stand with the class's plans (the tutor's view), sorted by a CLASS_SORTS key (unknown keys: by name);
+    and per plan item, how many have not done it."""
     members = ClassMembership.objects.filter(training_class=training_class).values("enrollment_id")
-    enrollments = visible(
-        actor=actor,
-        model=Enrollment,
-        perm=Perm.STUDY_RECORDS_VIEW,
-        queryset=Enrollment.objects.filter(pk__in=members).select_related("user"),
+    enrollments = list(
+        visible(
+            actor=actor,
+            model=Enrollment,
+            perm=Perm.STUDY_RECORDS_VIEW,
+            queryset=Enrollment.objects.filter(pk__in=members).select_related("user"),
+        )
     )
     project = training_class.project
     policy = policy_for(project)
@@ -363,23 +437,69 @@ def class_records(*, actor, training_class) -> list[dict]:
         .annotate(n=Count("id"))
         .values_list("learner_id", "n")
     )
-    last = dict(
-        StudySession.objects.filter(project=project, learner_id__in=users)
-        .values("learner_id")
-        .annotate(t=Count("id", filter=Q(ended_at__isnull=True)))
-        .values_list("learner_id", "t")
+    studying = set(
+        StudySession.objects.filter(project=project, learner_id__in=users, ended_at__isnull=True).values_list(
+            "learner_id", flat=True
+        )
     )
-    return [
-        {
-            "enrollment": e,
-            "seconds": credited.get(e.user_id, 0),
-            "units": units(credited.get(e.user_id, 0), policy.minutes_per_unit),
-            "required": policy.required_units,
-            "journal": journals.get(e.user_id, 0),
-            "studying_now": bool(last.get(e.user_id)),
-        }
-        for e in enrollments
-    ]
+    items, done = _plan_progress(training_class=training_class, users=users)
+    today = timezone.localdate()
+    rows = []
+    for e in enrollments:
+        mine = done.get(e.user_id, set())
+        open_items = [i for i in items if i.resource_id not in mine]
+        rows.append(
+            ClassRow(
+                enrollment=e,
+                seconds=credited.get(e.user_id, 0) or 0,
+                units=units(credited.get(e.user_id, 0) or 0, policy.minutes_per_unit),
+                required=policy.required_units,
+                journal=journals.get(e.user_id, 0),
+                studying_now=e.user_id in studying,
+                plan_total=len(items),
+                plan_done=len(items) - len(open_items),
+                overdue=sum(deadlines.due_state(i.due_on, today) == deadlines.OVERDUE for i in open_items),
+                due_soon=sum(deadlines.due_state(i.due_on, today) == deadlines.SOON for i in open_items),
+            )
+        )
+    plan_items = {}
+    for item in PlanItem.objects.filter(plan__training_class=training_class).select_related("resource"):
+        not_done = sum(1 for u in users if item.resource_id not in done.get(u, set()))
+        plan_items[item.pk] = PlanItemRow(
+            item=item,
+            state=deadlines.due_state(item.due_on, today) if not_done else "",
+            note=deadlines.due_note(item.due_on, today) if not_done else "",
+            not_done=not_done,
+        )
+    everyone = len(rows)
+    behind = sum(r.behind for r in rows)
+    if behind_only:
+        rows = [r for r in rows if r.behind]
+    key = sort.lstrip("-")
+    descending = sort.startswith("-") and key in CLASS_SORTS
+    rows.sort(key=CLASS_SORTS.get(key, CLASS_SORTS["name"]), reverse=descending)
+    return ClassStudy(rows=rows, items=plan_items, learners=everyone, behind=behind)
+
+
+def _plan_progress(*, training_class, users: list[int]) -> tuple[list[PlanItem], dict[int, set[int]]]:
+    """The class's plan items (one per resource, the earliest deadline) and, per learner, the resources of
+    them they have done (credited their creditable minutes)."""
+    items: dict[int, PlanItem] = {}
+    for item in PlanItem.objects.filter(plan__training_class=training_class).select_related("resource"):
+        if item.resource_id not in items or item.due_on < items[item.resource_id].due_on:
+            items[item.resource_id] = item
+    need = {rid: i.resource.credit_minutes * 60 for rid, i in items.items()}
+    done: dict[int, set[int]] = {}
+    totals = (
+        StudyTotal.objects.filter(project=training_class.project, learner_id__in=users, resource_id__in=need)
+        .values("learner_id", "resource_id")
+        .annotate(s=Sum("seconds"))
+        .values_list("learner_id", "resource_id", "s")
+    )
+    for learner_id, resource_id, seconds in totals:
+        if seconds >= need[resource_id]:
+            done.setdefault(learner_id, set()).add(resource_id)
+    return sorted(items.values(), key=lambda i: (i.due_on, i.pk)), done
 
 
 def resource_title(resource_id: int) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<int:learner_id>/", views.record, name="record"),
     path("journal/", views.journal, name="journal"),
     path("classes/<int:class_id>/", views.class_study, name="class"),
+    path("classes/<int:class_id>/export.xlsx", views.class_study_export, name="class_export"),
     path("classes/<int:class_id>/plans/", views.plan_create, name="plan_create"),
     path("classes/<int:class_id>/plans/<int:plan_id>/items/", views.plan_item_add, name="plan_item_add"),
     path("projects/<int:project_id>/rules/", views.rules, name="rules"),

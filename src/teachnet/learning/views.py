@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +22,12 @@ from teachnet.courses.models import Course
 from teachnet.training.models import Enrollment, TrainingClass
 from teachnet.training.selectors_projects import project_access
 
-from . import progress, selectors, services, services_plans, services_rules
+from . import exports, progress, selectors, services, services_plans, services_rules
 from .forms import JournalForm, PlanForm, PlanItemForm, PolicyForm, QuestionForm
 from .models import JournalEntry, Plan, Question, Reason
 from .services import policy_for, resource_credited
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _course(course_id) -> Course:
@@ -166,24 +169,69 @@ def _class(request, class_id, perm: Perm = Perm.CLASS_VIEW) -> TrainingClass:
     )
 
 
+def _class_study(request, training_class):
+    """The class table as the query asks: ?sort=<column> or -<column>, ?behind=1 for those behind the plan."""
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in selectors.CLASS_SORTS:
+        sort = ""
+    behind_only = request.GET.get("behind") == "1"
+    study = selectors.class_records(
+        actor=request.user, training_class=training_class, sort=sort, behind_only=behind_only
+    )
+    return study, sort, behind_only
+
+
 @login_required
 def class_study(request, class_id):
     training_class = _class(request, class_id)
     may_plan = can(actor=request.user, perm=Perm.STUDY_PLAN_MANAGE, obj=training_class)
     plans = Plan.objects.filter(training_class=training_class).prefetch_related("items__resource")
     choices = services_plans.plan_resource_choices(training_class=training_class) if may_plan else []
+    study, sort, behind_only = _class_study(request, training_class)
     return render(
         request,
         "learning/class_study.html",
         {
             "k": training_class,
-            "rows": selectors.class_records(actor=request.user, training_class=training_class),
-            "plans": plans,
+            "study": study,
+            "rows": study.rows,
+            "sort": sort,
+            "behind_only": behind_only,
+            "columns": _sort_links(sort, behind_only),
+            "plans": [(plan, [study.items[i.pk] for i in plan.items.all()]) for plan in plans],
             "may_plan": may_plan,
             "plan_form": PlanForm() if may_plan else None,
             "item_form": PlanItemForm(resources=choices) if may_plan else None,
         },
     )
+
+
+def _sort_links(sort: str, behind_only: bool) -> dict[str, dict]:
+    """Per column: the query that sorts by it (ascending first, then the other way) and its arrow now."""
+    links = {}
+    for key in selectors.CLASS_SORTS:
+        now = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
+        query = {"sort": f"-{key}" if now == "asc" else key}
+        if behind_only:
+            query["behind"] = "1"
+        links[key] = {
+            "query": urlencode(query),
+            "state": now,
+            "aria": {"asc": "ascending", "desc": "descending"}.get(now, "none"),
+        }
+    return links
+
+
+@login_required
+def class_study_export(request, class_id):
+    training_class = _class(request, class_id)
+    study, sort, behind_only = _class_study(request, training_class)
+    name, content = exports.class_records_xlsx(
+        actor=request.user, training_class=training_class, study=study, sort=sort, behind_only=behind_only
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 @login_required

@@ -2,12 +2,15 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from teachnet.core.rest_api.fields import DurationDisplayField
+
 from ..models import Course, CourseVersion, Module, Resource, ReviewComment
 
 
 class ResourceSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     file_url = serializers.SerializerMethodField()
+    duration_display = DurationDisplayField(source="duration_seconds")
 
     class Meta:
         model = Resource
@@ -24,6 +27,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "duration_seconds",
+            "duration_display",
             "file_url",
             "body",
             "url",

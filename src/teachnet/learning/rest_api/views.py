@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
+from teachnet.core.rest_api.fields import DurationDisplayField
 from teachnet.courses.models import Course
 
 from .. import selectors, services
@@ -202,6 +203,8 @@ class SessionCloseView(_TokenView):
 class IntervalSerializer(serializers.ModelSerializer):
     resource_title = serializers.CharField(source="resource.title")
     reason_display = serializers.CharField(source="get_reason_display")
+    seconds_display = DurationDisplayField(source="seconds")
+    uncredited_display = DurationDisplayField(source="uncredited_seconds")
 
     class Meta:
         model = CreditInterval
@@ -213,7 +216,9 @@ class IntervalSerializer(serializers.ModelSerializer):
             "resource",
             "resource_title",
             "seconds",
+            "seconds_display",
             "uncredited_seconds",
+            "uncredited_display",
             "reason",
             "reason_display",
         ]
@@ -222,6 +227,7 @@ class IntervalSerializer(serializers.ModelSerializer):
 class DaySerializer(serializers.Serializer):
     day = serializers.DateField()
     seconds = serializers.IntegerField()
+    seconds_display = DurationDisplayField(source="seconds")
 
 
 class RecordSerializer(serializers.Serializer):
@@ -230,11 +236,15 @@ class RecordSerializer(serializers.Serializer):
     project = serializers.IntegerField(source="enrollment.project_id")
     subject = serializers.CharField(source="enrollment.subject.label")
     credited_seconds = serializers.IntegerField(help_text="上网学时: credited online study time, in seconds.")
+    credited_display = DurationDisplayField(source="credited_seconds")
     units = serializers.FloatField(help_text="学时 by the project's rule (e.g. 45 minutes = 1).")
     required_units = serializers.IntegerField()
     sessions = serializers.IntegerField()
     journal_entries = serializers.IntegerField(help_text="研修日志 written.")
     uncredited_by_reason = serializers.DictField(child=serializers.IntegerField(), source="by_reason")
+    uncredited_by_reason_display = serializers.DictField(
+        child=DurationDisplayField(), source="by_reason", read_only=True
+    )
     days = DaySerializer(many=True)
     intervals = IntervalSerializer(many=True)
 

@@ -25,6 +25,10 @@ def resource_rows(resources) -> SafeString:
         # The credited time and the status cells are a slot: learning.progress writes the learner's own
         # progress in on every answer.
         due_on = f" · {due} {r.due_on:%Y-%m-%d}" if r.due_on else ""
+        state = r.due_state if r.due_on else ""
+        if state:  # overdue or due soon: said while the resource is not done (the slot hides it after)
+            note = escape(r.due_note)
+            due_on += f' <span class="due-{state}" data-due="{state}"{r.hidden_when_done}>{note}</span>'
         rows.append(
             f'<tr><td><a href="{r.url}" data-testid="study-link">{r.title_html}</a></td>'
             f'<td class="muted">{kinds.get(r.kind, live)}</td>'

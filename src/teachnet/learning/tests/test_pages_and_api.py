@@ -104,7 +104,7 @@ def test_records_for_the_learner_their_tutor_and_admins_above_only(
     for allowed in (learner, tutor, gz_city_lead, gd_province_lead):
         page = client_for(allowed).get(url)
         assert page.status_code == 200, allowed.username
-        assert "上网学时 600 秒" in page.content.decode()
+        assert "上网学时 10 分 0 秒" in page.content.decode()
     for denied in (sz_city_lead, sz_learner, provider_admin):
         assert client_for(denied).get(url).status_code == 404, denied.username
     api = APIClient()

@@ -169,7 +169,7 @@ def test_the_kept_workspace_follows_credited_time_plans_and_roles(
     _credit(learner, course, article(course).pk, 600)
     response = client.get(url)
     # The kept page, with the learner's progress written in: 10 of 20 minutes.
-    assert response["X-Page-Cache"] == "hit" and "600 秒 / 20 分钟" in response.content.decode()
+    assert response["X-Page-Cache"] == "hit" and "10 分 0 秒 / 20 分钟" in response.content.decode()
 
     # A plan item the tutor adds (another person's write) shows at once.
     subject = course.provider_subject.subject

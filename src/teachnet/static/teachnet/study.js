@@ -16,6 +16,21 @@
     furthest: 0, completed: false, maxRate: 1.5,
   };
 
+  // A duration as the page's server-side text says it (core.text.duration): hours and minutes, minutes and
+  // seconds, or seconds; the templates come translated from the page.
+  function duration(seconds) {
+    var total = Math.max(0, Math.round(Number(seconds) || 0));
+    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    var t = h ? text.durationHours : m ? text.durationMinutes : text.durationSeconds;
+    return t.replace("{h}", h).replace("{m}", m).replace("{s}", s);
+  }
+
+  function show(id, seconds) {
+    var node = el(id);
+    node.dataset.seconds = seconds;
+    node.textContent = duration(seconds);
+  }
+
   function post(url, body, withCsrf) {
     var headers = { "Content-Type": "application/json" };
     if (withCsrf) headers["X-CSRFToken"] = decodeURIComponent(csrf);
@@ -79,9 +94,9 @@
     if (b.ended) return end(b.ended);
     if (b.accepted === false) return end("closed");
     state.credited += b.credited || 0;
-    el("credited").textContent = state.credited;
-    el("session-seconds").textContent = b.session_seconds;
-    el("today-room").textContent = b.today_room_seconds;
+    show("credited", state.credited);
+    show("session-seconds", b.session_seconds);
+    show("today-room", b.today_room_seconds);
     if (b.check) return openCheck(b.check);
     if (b.reason === "skipped") say(text.skipped, "skipped");
     else if (b.reason === "resource_cap" || b.reason === "daily_cap") say(text.cap, "cap");
@@ -214,8 +229,8 @@
       state.furthest = s.video_furthest;
       state.completed = s.video_completed;
       state.credited = s.credited_seconds;
-      el("credited").textContent = state.credited;
-      el("today-room").textContent = s.today_room_seconds;
+      show("credited", state.credited);
+      show("today-room", s.today_room_seconds);
       say(text.counting, "counting");
       schedule(state.beatMs);
     });
