@@ -342,6 +342,8 @@ def _history_ensure(
     )
     resources = _resources(course)
     durations = {r["id"]: r.get("duration_seconds") or 0 for r in resources}
+    planned = {title: n for n, (title, _days) in enumerate(sorted(PLAN_ITEMS, key=lambda item: item[1]))}
+    plan_first = sorted(resources, key=lambda r: planned.get(r["title"], len(planned)))
     study = _Study()
     written = 0
     for index, user_id in enumerate(members):
@@ -355,6 +357,9 @@ def _history_ensure(
         else:
             schedule = _profile_days(rng, days)
             endings = (0.12, 0.04)
+        # Most classmates follow the tutor's plan (its items first, by their dates), so that the class's
+        # page tells those behind the plan from those on time; the rest go through the course in order.
+        order = resources if user_id == learner.pk or rng.random() < 0.35 else plan_first
         before = len(study.sessions)
         _learner_history(
             study,
@@ -362,7 +367,7 @@ def _history_ensure(
             learner_id=user_id,
             course=course,
             policy=policy,
-            resources=resources,
+            resources=order,
             days=schedule,
             endings=endings,
         )
