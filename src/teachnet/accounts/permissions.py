@@ -9,10 +9,13 @@ queryset asked about one row, so the two answers can never disagree.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -26,7 +29,7 @@ from .roles import ASSIGNABLE, ROLE_PERMS, Perm, Role
 @dataclass(frozen=True)
 class Grant:
     role: str
-    perms: frozenset[Perm]
+    perms: frozenset[str]  # Perm and every app's own permission enums (StrEnum: they compare as strings)
     prefix: str | None  # region scope: the code prefix of everything in the region
     org_id: int | None  # organization scope: the organization (org_ids adds its descendants)
     home_code: str  # the scope region, or the organization's region
@@ -51,6 +54,27 @@ def organization_descendant_ids(root_ids: set[int]) -> frozenset[int]:
     return frozenset(found)
 
 
+@cache
+def role_perms() -> dict[str, frozenset[str]]:
+    """Every role's permissions: ROLE_PERMS (organizations and accounts) and the GRANTS table each installed
+    app declares in its permissions module, composed once the apps are ready."""
+    apps.check_apps_ready()
+    table: dict[str, set[str]] = {role: set(perms) for role, perms in ROLE_PERMS.items()}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.permissions"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            if role not in Role.values:
+                raise ImproperlyConfigured(f"{name}.GRANTS names {role!r}, which is not a role")
+            table.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in table.items()}
+
+
 def grants_for(user: User) -> list[Grant]:
     """The actor's grants, computed once per request object."""
     cached = getattr(user, "_teachnet_grants", None)
@@ -62,7 +86,7 @@ def grants_for(user: User) -> list[Grant]:
             "region", "organization__region"
         )
         for a in assignments:
-            perms = ROLE_PERMS.get(a.role, frozenset())
+            perms = role_perms().get(a.role, frozenset())
             if a.region_id:
                 grants.append(
                     Grant(

@@ -1,7 +1,9 @@
-"""Roles (ORG-3) and the permissions each grants within its scope.
+"""Roles (ORG-3) and the permissions of organizations and accounts each grants within its scope.
 
-A role is never global: it is held within a region or an organization, optionally for one project. The
-permission layer (permissions.py) turns these tables into querysets and yes/no answers.
+A role is never global: it is held within a region or an organization, optionally for one project. Every other
+app declares its own permissions and which roles grant them in its `permissions.py` (a `GRANTS` table); the
+permission layer (permissions.py) composes them with ROLE_PERMS below and turns the result into querysets and
+yes/no answers.
 """
 
 from enum import StrEnum
@@ -28,6 +30,8 @@ class Role(models.TextChoices):
 
 
 class Perm(StrEnum):
+    # The permissions of the first four systems, kept in one enum for the code that names them; which roles
+    # grant them is declared by each app (its GRANTS). A new app declares its own enum beside its code.
     REGION_VIEW = "region.view"
     ORG_VIEW = "org.view"
     ORG_MANAGE = "org.manage"
@@ -68,22 +72,17 @@ _ADMIN = frozenset({
 })  # fmt: skip
 _READ = frozenset({Perm.REGION_VIEW, Perm.ORG_VIEW, Perm.PROJECT_VIEW})
 
+# What each role grants of organizations and accounts. The rest of each role's permissions comes from the
+# apps' GRANTS tables (reporting/permissions.py, training/permissions.py …), composed by the permission
+# layer.
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.PROJECT_OFFICE: _ADMIN
-    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER}
-    | {Perm.PROJECT_OVERVIEW, Perm.PROJECT_MANAGE, Perm.TEAM_VIEW}
-    | {Perm.TRAINER_SESSION_VIEW, Perm.TRAINER_SESSION_MANAGE},
-    Role.PROVINCE_LEAD: _ADMIN
-    | {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER, Perm.PROJECT_OVERVIEW}
-    | {Perm.TRAINER_SESSION_VIEW},
-    Role.CITY_LEAD: _ADMIN | {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE, Perm.PROJECT_OVERVIEW},
+    Role.PROJECT_OFFICE: _ADMIN,
+    Role.PROVINCE_LEAD: _ADMIN,
+    Role.CITY_LEAD: _ADMIN,
     Role.COUNTY_ADMIN: _ADMIN,
     Role.SCHOOL_ADMIN: _READ | {Perm.USER_VIEW, Perm.USER_VIEW_PII, Perm.ROLE_VIEW},
-    Role.PROVIDER_ADMIN: _READ
-    | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN}
-    | {Perm.TEAM_VIEW, Perm.TEAM_MANAGE}
-    | {Perm.TRAINER_SESSION_VIEW, Perm.TRAINER_SESSION_MANAGE},
-    Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.TEAM_VIEW},
+    Role.PROVIDER_ADMIN: _READ | {Perm.ORG_MANAGE, Perm.USER_VIEW, Perm.ROLE_VIEW, Perm.ROLE_ASSIGN},
+    Role.CHIEF_EXPERT: _READ | {Perm.USER_VIEW, Perm.ROLE_VIEW},
     Role.SUBJECT_EXPERT: _READ,
     Role.TUTOR: _READ,
     Role.BACKBONE_TRAINER: _READ,
@@ -101,26 +100,6 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         Perm.ACCOUNT_ISSUE,
     },
 }
-
-# Classes and adjustments (TRN-6, TRN-7), added on top of the table above.
-ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.CLASS_VIEW, Perm.CLASS_MANAGE}
-ROLE_PERMS[Role.PROVINCE_LEAD] |= {
-    Perm.CLASS_VIEW, Perm.CLASS_MANAGE, Perm.LEARNER_ADJUST, Perm.LEARNER_ADJUST_LATE,
-}  # fmt: skip
-ROLE_PERMS[Role.CITY_LEAD] |= {Perm.CLASS_VIEW, Perm.LEARNER_ADJUST}
-
-# Course resources (TRN-4): the provider's admin and experts build, the project office reviews.
-ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.COURSE_VIEW, Perm.COURSE_REVIEW}
-ROLE_PERMS[Role.PROVINCE_LEAD] |= {Perm.COURSE_VIEW}
-for _builder in (Role.PROVIDER_ADMIN, Role.CHIEF_EXPERT, Role.SUBJECT_EXPERT):
-    ROLE_PERMS[_builder] |= {Perm.COURSE_VIEW, Perm.COURSE_MANAGE}
-
-# Study records (LRN-3) for every admin in the chain above a learner; plans (LRN-4) by the province and
-# the office. A tutor reaches their own class's learners through the `own` rule (training/permissions.py).
-for _admin in (Role.PROJECT_OFFICE, Role.PROVINCE_LEAD, Role.CITY_LEAD, Role.COUNTY_ADMIN, Role.SCHOOL_ADMIN):
-    ROLE_PERMS[_admin] |= {Perm.STUDY_RECORDS_VIEW}
-ROLE_PERMS[Role.PROJECT_OFFICE] |= {Perm.STUDY_PLAN_MANAGE}
-ROLE_PERMS[Role.PROVINCE_LEAD] |= {Perm.STUDY_PLAN_MANAGE}
 
 # Which roles a holder may grant, inside their own scope. Nobody grants a role above their own.
 ASSIGNABLE: dict[str, frozenset[str]] = {

@@ -7,6 +7,7 @@ and the province's trainer table; the project office's (the nation) all of them.
 from django.db.models import Q
 
 from teachnet.accounts.permissions import Grant, register_scope
+from teachnet.accounts.roles import Perm, Role
 
 from .models import Submission
 
@@ -22,3 +23,11 @@ def _submission_scope(g: Grant) -> Q:
 
 def register() -> None:
     register_scope(Submission, _submission_scope)
+
+
+# Which roles grant reporting's permissions (REP-2, REP-4, REP-7), composed by the permission layer.
+GRANTS = {
+    Role.PROJECT_OFFICE: {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_REVIEW_TRAINER},
+    Role.PROVINCE_LEAD: {Perm.REPORT_VIEW, Perm.REPORT_REVIEW_TRAINEE, Perm.REPORT_SUBMIT_TRAINER},
+    Role.CITY_LEAD: {Perm.REPORT_VIEW, Perm.REPORT_SUBMIT_TRAINEE},
+}

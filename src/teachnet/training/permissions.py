@@ -8,6 +8,7 @@ expert) sees its own provider's only. A grant held for one project reaches that 
 from django.db.models import Q
 
 from teachnet.accounts.permissions import Grant, register_scope
+from teachnet.accounts.roles import Perm, Role
 
 from .models import ExpertTeamMember, ProviderSubject
 
@@ -108,3 +109,22 @@ def register_sessions() -> None:
     from .models import TrainerSession
 
     register_scope(TrainerSession, _session_scope)
+
+
+# Which roles grant training's permissions (TRN-1 … TRN-7), composed by the permission layer: the office runs
+# the project, a provider its teams and trainer sessions, the province builds classes and adjusts learners.
+GRANTS = {
+    Role.PROJECT_OFFICE: {
+        Perm.PROJECT_OVERVIEW, Perm.PROJECT_MANAGE, Perm.TEAM_VIEW, Perm.TRAINER_SESSION_VIEW,
+        Perm.TRAINER_SESSION_MANAGE, Perm.CLASS_VIEW, Perm.CLASS_MANAGE,
+    },
+    Role.PROVINCE_LEAD: {
+        Perm.PROJECT_OVERVIEW, Perm.TRAINER_SESSION_VIEW, Perm.CLASS_VIEW, Perm.CLASS_MANAGE,
+        Perm.LEARNER_ADJUST, Perm.LEARNER_ADJUST_LATE,
+    },
+    Role.CITY_LEAD: {Perm.PROJECT_OVERVIEW, Perm.CLASS_VIEW, Perm.LEARNER_ADJUST},
+    Role.PROVIDER_ADMIN: {
+        Perm.TEAM_VIEW, Perm.TEAM_MANAGE, Perm.TRAINER_SESSION_VIEW, Perm.TRAINER_SESSION_MANAGE,
+    },
+    Role.CHIEF_EXPERT: {Perm.TEAM_VIEW},
+}  # fmt: skip
