@@ -60,7 +60,8 @@ $(VAR)/secret_key:
 # The demo runs as production does: DEBUG off, gunicorn, static files collected and served by whitenoise.
 # Every address the demo prints is where it serves: `make demo HOST=0.0.0.0 PORT=8200`.
 DEMO_URL = http://$(HOST):$(PORT)
-DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_COOKIES=0
+DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_COOKIES=0 \
+  SITE_URL=$(DEMO_URL)
 
 demo: install assets media-tools $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet migrate --noinput -v0

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "teachnet.courses",
     "teachnet.learning",
     "teachnet.reporting",
+    "teachnet.notifications",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,19 @@ ACTIVATION_CODE_TTL_DAYS = int(os.environ.get("ACTIVATION_CODE_TTL_DAYS", "30"))
 SMS_CODE_TTL_SECONDS = 600
 SMS_SENDER = os.environ.get("SMS_SENDER", "teachnet.accounts.sms.ConsoleSender")
 
+# Email notices: printed to the console unless an SMTP server is named (EMAIL_HOST, EMAIL_PORT …).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "teachnet <noreply@localhost>")
+# The site's own address, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # --- I18n -----------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -269,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "ResourceKindEnum": "teachnet.courses.models.Resource.Kind",
         "VersionChangeKindEnum": ["added", "removed", "changed"],
         "SubmissionKindEnum": "teachnet.reporting.models.Kind",
+        "NotificationKindEnum": "teachnet.notifications.kinds.Kind",
+        "NotificationChannelEnum": "teachnet.notifications.kinds.Channel",
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("training/", include("teachnet.training.urls")),
     path("courses/", include("teachnet.courses.urls")),
     path("learn/", include("teachnet.learning.urls")),
+    path("inbox/", include("teachnet.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

@@ -1,0 +1,10 @@
+"""Sending notices outside the inbox, on Celery or in-process."""
+
+from celery import shared_task
+
+
+@shared_task(name="notifications.deliver")
+def deliver(notification_ids: list[int]) -> None:
+    from .services import deliver_now
+
+    deliver_now(notification_ids)
