@@ -180,9 +180,7 @@ SMS_SENDER = os.environ.get("SMS_SENDER", "teachnet.accounts.sms.ConsoleSender")
 
 # Email notices: printed to the console unless an SMTP server is named (EMAIL_HOST, EMAIL_PORT …).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = "django.core.mail.backends.{}.EmailBackend".format("smtp" if EMAIL_HOST else "console")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
