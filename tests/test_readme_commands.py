@@ -82,7 +82,7 @@ def clean_shell(tmp_path_factory, django_db_setup, django_db_blocker):
     loaded = run(".venv/bin/teachnet loadregions")  # as `make demo` leaves it
     assert loaded.returncode == 0, loaded.stderr
     with django_db_blocker.unblock():
-        from teachnet.core.demo import SAMPLE_ROSTER
+        from teachnet.demo.world import SAMPLE_ROSTER
         from teachnet.reporting.demo import demo_sample_roster
 
         demo_sample_roster(path=home / "var" / "demo" / SAMPLE_ROSTER)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "teachnet.learning",
     "teachnet.reporting",
     "teachnet.notifications",
+    "teachnet.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""`teachnet demo` (core.demo): the 国培计划(2011) world, a login per role, learners (ORG-1..ORG-4, TRN-1);
+"""`teachnet demo` (demo.world): the 国培计划(2011) world, a login per role, learners (ORG-1..ORG-4, TRN-1);
 国培计划(2010) in its remote training, where the demo learner studies at once and the tutor reads the class's
 records (TRN-6, LRN-1 … LRN-5)."""
 

@@ -1,10 +1,10 @@
-"""`teachnet demo`: the 国培计划(2011) demo world (core.demo does the work)."""
+"""`teachnet demo`: the 国培计划(2011) demo world (teachnet.demo.world does the work)."""
 
 from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
-from teachnet.core.demo import DEFAULT_LEARNERS, URL, demo_run
+from teachnet.demo.world import DEFAULT_LEARNERS, URL, demo_run
 
 
 class Command(BaseCommand):
