@@ -19,7 +19,7 @@ from teachnet.courses.models import Course, Resource
 from teachnet.courses.selectors import learner_courses, subject_opening
 from teachnet.training.models import ClassMembership, Enrollment, Project
 
-from . import deadlines, progress
+from . import deadlines, progress, records
 from .access import studyable  # noqa: F401 (the player's check, read from here too)
 from .models import (
     CreditInterval,
@@ -314,6 +314,7 @@ class Record:
     by_reason: dict[str, tuple[int, int]]  # reason: (seconds not credited, how many times)
     intervals: list[CreditInterval]
     days: list[tuple[dt.date, int]]
+    activities: list = field(default_factory=list)  # records.ActivitySection of the apps above
 
 
 def record(*, enrollment: Enrollment, limit: int = 500) -> Record:
@@ -347,6 +348,7 @@ def record(*, enrollment: Enrollment, limit: int = 500) -> Record:
         by_reason=by_reason,
         intervals=list(ledger.select_related("resource").order_by("-started_at", "-id")[:limit]),
         days=days,
+        activities=records.activity(enrollment),
     )
 
 

@@ -230,6 +230,21 @@ class DaySerializer(serializers.Serializer):
     seconds_display = DurationDisplayField(source="seconds")
 
 
+class ActivityRowSerializer(serializers.Serializer):
+    when = serializers.DateTimeField(allow_null=True)
+    what = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="A path on this site, or empty.")
+
+
+class ActivitySectionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="homework, posts, qa, seminars …: the app that adds the section.")
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    figures = serializers.DictField(child=serializers.JSONField())
+    rows = ActivityRowSerializer(many=True)
+
+
 class RecordSerializer(serializers.Serializer):
     learner = serializers.IntegerField(source="enrollment.user_id")
     learner_name = serializers.CharField(source="enrollment.user.real_name")
@@ -247,6 +262,9 @@ class RecordSerializer(serializers.Serializer):
     )
     days = DaySerializer(many=True)
     intervals = IntervalSerializer(many=True)
+    activities = ActivitySectionSerializer(
+        many=True, help_text="What the apps above add: posts, homework, Q&A and seminar attendance."
+    )
 
 
 @extend_schema(tags=["study"])

@@ -180,3 +180,40 @@ def test_the_records_api_gives_durations_beside_the_seconds(klass, learner):
     assert body["credited_seconds"] == 19980 and body["credited_display"] == "5 小时 33 分"
     assert body["days"][0]["seconds_display"] == "5 小时 33 分"
     assert body["intervals"][0]["seconds_display"] == "5 小时 33 分"
+
+
+def test_apps_above_add_their_sections_to_the_record(klass, learner, monkeypatch):
+    """An app registers a source (learning.records); its section shows on the record page and in the API,
+    for that learner's enrollment only."""
+    import datetime as dt
+
+    from rest_framework.test import APIClient
+
+    from teachnet.learning import records
+
+    seen = []
+
+    def homework(enrollment):
+        seen.append(enrollment.user_id)
+        if enrollment.user_id != learner.pk:
+            return None
+        when = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+        return records.ActivitySection(
+            key="homework", title="作业", summary="提交 1 份，已批改 1 份。", figures={"submitted": 1},
+            rows=[records.ActivityRow(when=when, what="第一次作业", detail="已批改 · 良好")],
+        )  # fmt: skip
+
+    monkeypatch.setitem(records._SOURCES, "homework", homework)
+    page = client_for(klass["tutor"]).get(reverse("learning:record", args=[learner.pk])).content.decode()
+    assert 'data-testid="activity-homework"' in page and "第一次作业" in page and "已批改 · 良好" in page
+    api = APIClient()
+    api.force_authenticate(klass["tutor"])
+    body = api.get(f"/api/v1/study/records/{learner.pk}/").json()[0]
+    row = {"when": "2026-12-01T17:30:00+08:00", "what": "第一次作业", "detail": "已批改 · 良好", "url": ""}
+    assert body["activities"] == [
+        {"key": "homework", "title": "作业", "summary": "提交 1 份，已批改 1 份。",
+         "figures": {"submitted": 1}, "rows": [row]}
+    ]  # fmt: skip
+    mate = klass["mates"][0]
+    other = api.get(f"/api/v1/study/records/{mate.pk}/").json()[0]
+    assert other["activities"] == []
