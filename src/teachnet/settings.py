@@ -227,7 +227,9 @@ MEDIA_MAX_BYTES = {
     "video": int(os.environ.get("MEDIA_MAX_VIDEO_BYTES", str(2 * 1024**3))),
     "pdf": int(os.environ.get("MEDIA_MAX_PDF_BYTES", str(200 * 1024**2))),
     "office": int(os.environ.get("MEDIA_MAX_OFFICE_BYTES", str(50 * 1024**2))),
+    "image": int(os.environ.get("MEDIA_MAX_IMAGE_BYTES", str(10 * 1024**2))),
 }
+MEDIA_MAX_IMAGE_PIXELS = 40_000_000  # 8000 × 5000: a photo; more is a decompression bomb
 FFPROBE = os.environ.get("FFPROBE", "ffprobe")
 # nginx's internal location for PRIVATE_ROOT (e.g. "/_private/"): when set, nginx sends private files (with
 # ranges) once a view has checked who asks; when empty, Django streams them itself (core.http).

@@ -1,4 +1,4 @@
-"""Uploaded course media (video, PDF, Office documents), checked by content before anything is stored.
+"""Uploaded media (video, PDF, Office documents, images), checked by content before anything is stored.
 
 A file's name says nothing reliable about it: a PDF renamed .mp4 or a damaged recording must be refused at
 upload, with a message that says what is wrong and what to do, not discovered later by a learner whose player
@@ -39,7 +39,7 @@ from .services import private_path, private_resolve
 
 logger = logging.getLogger(__name__)
 
-KINDS = frozenset({"video", "pdf", "office"})
+KINDS = frozenset({"video", "pdf", "office", "image"})
 CHUNK_BYTES = 1024 * 1024
 PROBE_TIMEOUT_SECONDS = 60
 _AREA = re.compile(r"[a-z0-9_-]+")
@@ -78,6 +78,7 @@ class IncomingMedia:
     size: int
     sha256: str
     video: VideoInfo | None = None
+    image_size: tuple[int, int] | None = None  # width, height of an image, as Pillow decoded it
     stored_path: str | None = None
 
     def store(self, area: str) -> str:
@@ -223,7 +224,9 @@ _EXPECTED = {
     "video": gettext_lazy("视频（MP4 或 WebM）"),
     "pdf": gettext_lazy("PDF"),
     "office": gettext_lazy("Office 文档（Word、PowerPoint 或 Excel）"),
+    "image": gettext_lazy("图片（JPEG、PNG、GIF 或 WebP）"),
 }
+_IMAGE_LABEL = pgettext_lazy("file content", "图片")
 _CONVERT_VIDEO = gettext_lazy(
     "文件内容是 %(actual)s，网页上无法直接播放。请转换为 MP4（H.264 视频、AAC 音频）后重新上传。"
 )
@@ -243,9 +246,6 @@ _OLE2_STREAMS = {
 }
 # Recognised only to say what a refused file is.
 _OTHERS = [
-    (b"\x89PNG\r\n\x1a\n", gettext_lazy("图片"), None),
-    (b"\xff\xd8\xff", gettext_lazy("图片"), None),
-    (b"GIF8", gettext_lazy("图片"), None),
     (b"ID3", gettext_lazy("音频"), None),
     (b"fLaC", gettext_lazy("音频"), None),
     (b"Rar!\x1a\x07", gettext_lazy("RAR 压缩包"), None),
@@ -281,7 +281,30 @@ def _inspect(path: Path, *, size: int, sha256: str, kinds: frozenset[str]) -> In
         size=size,
         sha256=sha256,
         video=_probe_by_content(path, sha256) if content.kind == "video" else None,
+        image_size=_decode_image(path) if content.kind == "image" else None,
     )
+
+
+def _decode_image(path: Path) -> tuple[int, int]:
+    """Decode the whole image with Pillow: a truncated or forged file, or one too large to decode safely, is
+    refused here rather than shown broken to every reader."""
+    from PIL import Image, UnidentifiedImageError
+
+    broken = _("图片文件已损坏或不完整，无法显示。请重新保存图片后再上传。")
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > settings.MEDIA_MAX_IMAGE_PIXELS:
+                raise MediaError(
+                    _("图片尺寸过大（%(w)d × %(h)d 像素）。请缩小到 4000 万像素以内后再上传。")
+                    % {"w": width, "h": height}
+                )
+            image.load()
+    except MediaError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise MediaError(broken) from error
+    return width, height
 
 
 # What ffprobe read of a video, by content (and by the ffprobe that read it). The same bytes always read the
@@ -346,11 +369,19 @@ def _sniff(path: Path, head: bytes, *, look_inside_ole2: bool) -> _Content | Non
         return _sniff_zip(path)
     if head.startswith(_OLE2):
         return _sniff_ole2(path) if look_inside_ole2 else _Content(_OFFICE_LABEL)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _Content(_IMAGE_LABEL, "image", "image/png", ".png")
+    if head.startswith(b"\xff\xd8\xff"):
+        return _Content(_IMAGE_LABEL, "image", "image/jpeg", ".jpg")
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return _Content(_IMAGE_LABEL, "image", "image/gif", ".gif")
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return _Content(_IMAGE_LABEL, "image", "image/webp", ".webp")
     if head.startswith(b"RIFF"):
         form = head[8:12]
         if form == b"AVI ":
             return _Content(gettext_lazy("AVI 视频"), near="video", advice=_CONVERT_VIDEO)
-        return _Content(gettext_lazy("图片") if form == b"WEBP" else gettext_lazy("音频"))
+        return _Content(gettext_lazy("音频"))
     for magic, label, near in _OTHERS:
         if head.startswith(magic):
             return _Content(label, near=near, advice=_CONVERT_VIDEO if near else None)

@@ -286,3 +286,43 @@ def ole2(stream: str) -> bytes:
 def directory_entry(name: str) -> bytes:
     encoded = name.encode("utf-16-le") + b"\x00\x00"
     return encoded.ljust(64, b"\x00") + len(encoded).to_bytes(2, "little") + b"\x00" * 62
+
+
+# --- Images (posts, homework attachments) -------------------------------------------------------------------
+
+
+def _image_bytes(fmt: str, size=(64, 48)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime", "extension"),
+    [("PNG", "image/png", ".png"), ("JPEG", "image/jpeg", ".jpg"), ("GIF", "image/gif", ".gif"),
+     ("WEBP", "image/webp", ".webp")],
+)  # fmt: skip
+def test_images_are_known_by_content_and_decoded(settings, fmt, mime, extension):
+    with incoming_media(raw(_image_bytes(fmt), name="photo.pdf"), kinds={"image"}) as media:
+        got = (media.kind, media.mime, media.extension, media.image_size)
+    assert got == ("image", mime, extension, (64, 48))
+
+
+def test_an_image_cut_short_is_refused_as_broken(settings):
+    data = _image_bytes("PNG", size=(400, 300))
+    assert "图片文件已损坏或不完整" in refusal(raw(data[: len(data) // 2], name="a.png"), {"image"})
+    assert leftovers(settings) == []
+
+
+def test_an_image_too_large_to_decode_safely_is_refused(settings):
+    settings.MEDIA_MAX_IMAGE_PIXELS = 1000
+    assert "图片尺寸过大（64 × 48 像素）" in refusal(raw(_image_bytes("PNG"), name="a.png"), {"image"})
+
+
+def test_a_pdf_named_png_is_refused_as_a_pdf_and_an_image_offered_as_a_video_is_named(settings):
+    assert "文件内容是 PDF，不是图片" in refusal(upload("pdf-renamed.mp4", name="photo.png"), {"image"})
+    assert "文件内容是 图片，不是视频" in refusal(raw(_image_bytes("JPEG"), name="a.mp4"), {"video"})
