@@ -70,6 +70,8 @@ demo: install assets media-tools $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet collectstatic --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet demo --url $(DEMO_URL)
 	@echo "Serving on $(DEMO_URL)/ (Ctrl-C stops; SMS codes are printed here and kept in the SMS log)"
+	@# Reminders (deadlines, Q&A starting) every 5 minutes beside the server, stopped with it.
+	$(DEMO_ENV) $(BIN)/teachnet reminders --loop 300 >>$(VAR)/reminders.log 2>&1 & trap "kill $$! 2>/dev/null" EXIT; \
 	$(DEMO_ENV) $(BIN)/gunicorn teachnet.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 2 \
 	  --access-logfile - --graceful-timeout 5
 

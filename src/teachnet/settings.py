@@ -252,6 +252,11 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders (notifications.periodic): Celery beat runs them in production; the demo runs `teachnet reminders`.
+REMINDER_INTERVAL = int(os.environ.get("REMINDER_INTERVAL", "300"))
+CELERY_BEAT_SCHEDULE = {
+    "reminders": {"task": "notifications.run_reminders", "schedule": REMINDER_INTERVAL},
+}
 # Without a broker, core.tasks.run_in_background runs the task in a thread of the web process; tests run it
 # inline so they can assert on the result.
 TASKS_IN_PROCESS = not REDIS_URL

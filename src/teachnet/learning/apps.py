@@ -9,7 +9,10 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from teachnet.core import freshness
+        from teachnet.notifications import periodic
 
         from .models import Plan, PlanItem, SelfPick, StudyPolicy
+        from .reminders import plan_items_due_soon
 
         freshness.watch(Plan, PlanItem, SelfPick, StudyPolicy)  # read by the learner's kept workspace
+        periodic.register("learning.plan_due_soon", plan_items_due_soon)

@@ -444,7 +444,7 @@ def class_records(*, actor, training_class, sort: str = "", behind_only: bool = 
             "learner_id", flat=True
         )
     )
-    items, done = _plan_progress(training_class=training_class, users=users)
+    items, done = plan_progress(training_class=training_class, users=users)
     today = timezone.localdate()
     rows = []
     for e in enrollments:
@@ -483,7 +483,7 @@ def class_records(*, actor, training_class, sort: str = "", behind_only: bool = 
     return ClassStudy(rows=rows, items=plan_items, learners=everyone, behind=behind)
 
 
-def _plan_progress(*, training_class, users: list[int]) -> tuple[list[PlanItem], dict[int, set[int]]]:
+def plan_progress(*, training_class, users: list[int]) -> tuple[list[PlanItem], dict[int, set[int]]]:
     """The class's plan items (one per resource, the earliest deadline) and, per learner, the resources of
     them they have done (credited their creditable minutes)."""
     items: dict[int, PlanItem] = {}

@@ -8,3 +8,10 @@ def deliver(notification_ids: list[int]) -> None:
     from .services import deliver_now
 
     deliver_now(notification_ids)
+
+
+@shared_task(name="notifications.run_reminders")
+def run_reminders() -> dict[str, int]:
+    from .periodic import run_due
+
+    return run_due()
