@@ -13,3 +13,8 @@ def test_collectstatic_with_the_manifest_storage(tmp_path, settings):
     call_command("collectstatic", "--noinput", "-v0")
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "vendor" / "quill").glob("quill.*.js"))
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

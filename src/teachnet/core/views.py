@@ -48,3 +48,12 @@ def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("对象不存在，或不在您的权限范围内。")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon (resolved per request, so
+    the manifest of collected files is read when it exists, not when the URLs are imported)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("teachnet/favicon.svg"))
