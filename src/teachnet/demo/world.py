@@ -730,6 +730,12 @@ def _login_lines(logins: list[LoginLine]) -> list[str]:
     return out
 
 
+def demo_reminders_run() -> dict[str, int]:
+    from teachnet.notifications.periodic import run_due
+
+    return run_due()
+
+
 def demo_run(
     *,
     learners: int = DEFAULT_LEARNERS,
@@ -823,6 +829,9 @@ def demo_run(
             f"{written['plan_items']} plan items, {written['sessions']} past study sessions of "
             f"{written['learners']} learners, {written['journal']} journal entries created"
         )
+    # Last, as `teachnet reminders` would: what is due now reaches the inboxes (nothing twice on a rerun).
+    sent = step("reminders", demo_reminders_run)
+    report("reminders", ", ".join(f"{name}: {n}" for name, n in sent.items()))
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),

@@ -357,6 +357,16 @@ def test_the_demo_learner_can_study_at_once():
     assert any(d < today for d in dues) and any(today < d <= today + dt.timedelta(days=3) for d in dues)
     assert "/learn/" in output and "learner" in output
 
+    # and the reminder of the item due soon is in the learner's inbox, linking to the workspace
+    from teachnet.notifications.models import Notification
+
+    notice = Notification.objects.get(recipient=learner, kind="deadline_soon")
+    assert notice.url == reverse("learning:workspace") and "到期" in notice.title
+    assert (
+        'data-testid="unread-count">1<'
+        in client_for(learner).get(reverse("notifications:badge")).content.decode()
+    )
+
     # with some study behind them and most of the 50 学时 still to earn
     policy = StudyPolicy.objects.get(project=course.provider_subject.project)
     assert policy.heartbeat_seconds == 30 and 10 <= policy.check_min_minutes <= policy.check_max_minutes <= 20
