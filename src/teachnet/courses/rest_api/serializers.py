@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField
 
 from ..models import Course, CourseVersion, Module, Resource, ReviewComment
 
@@ -56,7 +56,7 @@ class CourseSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="provider_subject.subject.label", read_only=True)
     project = serializers.IntegerField(source="provider_subject.project_id", read_only=True)
     approved_version = serializers.IntegerField(
-        source="approved_version.number", read_only=True, default=None
+        source="approved_version.number", read_only=True, default=None, allow_null=True
     )
     total_minutes = serializers.SerializerMethodField()
     video_minutes = serializers.SerializerMethodField()
@@ -103,7 +103,7 @@ class CourseDetailSerializer(CourseSerializer):
 
 
 class CourseCreateSerializer(serializers.Serializer):
-    provider_subject = serializers.IntegerField()
+    provider_subject = IdField()
 
 
 class CourseInputSerializer(serializers.Serializer):
@@ -115,22 +115,47 @@ class ModuleInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
 
 
-class ResourceInputSerializer(serializers.Serializer):
-    """multipart/form-data when a file is sent (video, document); JSON otherwise."""
+CREDIT_MINUTES_MAX = 100_000  # far above any course (50 h is 3,000 minutes); below any column's limit
 
-    module = serializers.IntegerField()
+
+class ResourceInputSerializer(serializers.Serializer):
+    """A resource without a file (an article, a live session), as JSON."""
+
+    module = IdField()
     kind = serializers.ChoiceField(choices=Resource.Kind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    credit_minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
-    upload = serializers.FileField(required=False, allow_null=True, default=None)
+    credit_minutes = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=CREDIT_MINUTES_MAX
+    )
     body = serializers.CharField(required=False, allow_blank=True, default="")
     url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    upload = None  # a file comes only as multipart/form-data
+
+
+class ResourceUploadSerializer(ResourceInputSerializer):
+    """A resource with its file (a video, a document), as multipart/form-data: a form has no null, so what
+    is not sent takes its default."""
+
+    upload = serializers.FileField()
+    credit_minutes = serializers.IntegerField(
+        required=False, default=None, min_value=0, max_value=CREDIT_MINUTES_MAX
+    )
+    starts_at = serializers.DateTimeField(required=False, default=None)
+
 
 class ResourceUpdateSerializer(ResourceInputSerializer):
-    module = serializers.IntegerField(required=False, allow_null=True, default=None)
+    module = IdField(required=False, allow_null=True, default=None)
     kind = None
+
+
+class ResourceReplaceSerializer(ResourceUploadSerializer):
+    """A change with a new file, as multipart/form-data."""
+
+    module = IdField(required=False, default=None)
+    kind = None
+    upload = serializers.FileField(required=False, default=None)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -153,8 +178,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField()
-    resource = serializers.IntegerField(required=False, allow_null=True, default=None)
-    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+    resource = IdField(required=False, allow_null=True, default=None)
+    reply_to = IdField(required=False, allow_null=True, default=None)
 
 
 class DecisionInputSerializer(serializers.Serializer):

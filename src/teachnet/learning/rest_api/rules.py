@@ -17,10 +17,22 @@ from .. import services, services_rules
 from ..models import Question, StudyPolicy
 
 
+def _bounded(name: str) -> dict:
+    # The service's bounds, in the schema too (minimum, maximum) and with the service's own words.
+    low, high = services_rules.BOUNDS[name]
+    message = services_rules.bound_problem(name, high + 1)
+    return {
+        "min_value": low,
+        "max_value": high,
+        "error_messages": {"min_value": message, "max_value": message},
+    }
+
+
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = StudyPolicy
         fields = list(services_rules.POLICY_FIELDS)
+        extra_kwargs = {name: _bounded(name) for name in services_rules.BOUNDS}
 
 
 class QuestionSerializer(serializers.ModelSerializer):

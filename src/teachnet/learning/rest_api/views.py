@@ -7,7 +7,7 @@ hot path reads no Django session and no user row.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField
 from teachnet.courses.models import Course
 
 from .. import selectors, services
@@ -24,8 +24,8 @@ from ..models import CreditInterval, VideoProgress
 
 
 class StartInput(serializers.Serializer):
-    course = serializers.IntegerField()
-    resource = serializers.IntegerField()
+    course = IdField()
+    resource = IdField()
 
 
 class StartOutput(serializers.Serializer):
@@ -249,21 +249,24 @@ class RecordSerializer(serializers.Serializer):
     intervals = IntervalSerializer(many=True)
 
 
+class RecordFilter(serializers.Serializer):
+    project = IdField(required=False, help_text="only this project's record")
+
+
 @extend_schema(tags=["study"])
 class RecordView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         summary="学习记录（学员本人、其辅导教师和上级管理员）",
-        parameters=[OpenApiParameter("project", int, required=False)],
+        parameters=[RecordFilter],
         responses=RecordSerializer(many=True),
     )
     def get(self, request, learner_id):
-        project = request.query_params.get("project")
+        filters = RecordFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         enrollments = selectors.record_access(
-            actor=request.user,
-            learner_id=learner_id,
-            project=project if project and project.isdigit() else None,
+            actor=request.user, learner_id=learner_id, project=filters.validated_data.get("project")
         )
         rows = []
         for e in enrollments:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from teachnet.accounts.rest_api.serializers import VisibleRelatedField
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdFilter
 
 from ..models import Organization, Region
 
@@ -85,6 +86,7 @@ class OrganizationFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=Organization.Type.choices)
     region = django_filters.CharFilter(method="in_region", label=_("地区代码或其前缀，如 4401"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Organization

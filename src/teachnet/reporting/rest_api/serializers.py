@@ -11,6 +11,7 @@ from rest_framework.reverse import reverse
 from teachnet.accounts.rest_api.serializers import VisibleRelatedField
 from teachnet.accounts.roles import Perm
 from teachnet.core.models import TaskProgress
+from teachnet.core.rest_api.fields import IdFilter
 from teachnet.orgs.models import Region
 from teachnet.training.models import Project, Subject
 
@@ -132,7 +133,7 @@ class SubmissionOpenSerializer(serializers.Serializer):
     def validate(self, attrs):
         subject = attrs.get("subject")
         if subject is not None and subject.project_id != attrs["project"].pk:
-            raise serializers.ValidationError({"subject": _("该项目没有这个学科。")})
+            raise serializers.ValidationError({"subject": _("该项目没有这个学科。")}, code="does_not_exist")
         return attrs
 
 
@@ -155,6 +156,8 @@ class SubmissionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     state = django_filters.ChoiceFilter(choices=Submission.State.choices)
     region = django_filters.CharFilter(method="in_region", label=_("地区代码或其前缀，如 4401"))
+    project = IdFilter(field_name="project_id")
+    subject = IdFilter(field_name="subject_id")
 
     class Meta:
         model = Submission

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField
 from teachnet.orgs.models import Organization, Region
 
 from .. import selectors_projects as sel
@@ -45,8 +46,12 @@ def _check_manage(request, project: Project) -> None:
 class ProjectInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=svc.NAME_MAX, help_text="项目名称, unique")
     short_name = serializers.CharField(max_length=svc.SHORT_NAME_MAX, required=False, allow_blank=True)
-    year = serializers.IntegerField(help_text=f"年度, {svc.YEAR_MIN}–{svc.YEAR_MAX}")
-    target_headcount = serializers.IntegerField(required=False, help_text="计划培训人数, 0 or more")
+    year = serializers.IntegerField(
+        min_value=svc.YEAR_MIN, max_value=svc.YEAR_MAX, help_text=f"年度, {svc.YEAR_MIN}–{svc.YEAR_MAX}"
+    )
+    target_headcount = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, help_text="计划培训人数, 0 or more"
+    )
     office = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(type=Organization.Type.PROJECT_OFFICE),
         help_text="项目办: an organization of type project office",
@@ -224,7 +229,7 @@ class QuotaFilter(serializers.Serializer):
         required=False, max_length=6, help_text="a province's code: it and its cities"
     )
     region = serializers.CharField(required=False, max_length=6, help_text="one region's code")
-    subject = serializers.IntegerField(required=False)
+    subject = IdField(required=False)
 
 
 class QuotaXlsxFilter(serializers.Serializer):
@@ -332,12 +337,12 @@ class ProjectQuotaImportView(APIView):
     @extend_schema(
         summary="导入名额表",
         description=(
-            "PROJECT_MANAGE (403 otherwise). The file is saved whole or not at all: any bad row is a 400 "
+            "PROJECT_MANAGE (403 otherwise). The file is saved whole or not at all: any bad row is a 422 "
             "listing every error with its Excel row (the header is row 1; 0 for the whole file), its column "
-            "and what to do. A file that is not really an xlsx, or too large, is a 400 of one error."
+            "and what to do. A file that is not really an xlsx, or too large, is a 422 of one error."
         ),
         request={"multipart/form-data": QuotaImportInputSerializer},
-        responses={200: QuotaImportSerializer, 400: QuotaImportRejectedSerializer},
+        responses={200: QuotaImportSerializer, 422: QuotaImportRejectedSerializer},
     )
     def post(self, request, project_id):
         project = _project(request, project_id)
@@ -355,7 +360,9 @@ class ProjectQuotaImportView(APIView):
                 "detail": _("名额表有 %(n)d 处错误，没有保存任何名额。") % {"n": len(exc.errors)},
                 "errors": exc.errors,
             }
-            return Response(QuotaImportRejectedSerializer(body).data, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                QuotaImportRejectedSerializer(body).data, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+            )
         warnings = sel.quota_warnings(quotas=list(sel.quota_list(project=project)))
         body = {**result.__dict__, "warnings": warnings}
         return Response(QuotaImportSerializer(body).data)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from teachnet.core.rest_api.fields import IdField
 from teachnet.orgs.models import Organization, Region
 
 from ..models import ExpertTeamMember, Phase, Project, ProviderSubject, Subject
@@ -56,7 +57,9 @@ class PhaseInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs["starts_on"] is None) != (attrs["ends_on"] is None):
-            raise serializers.ValidationError(_("请同时填写开始和结束日期，或两项都留空。"))
+            raise serializers.ValidationError(
+                _("请同时填写开始和结束日期，或两项都留空。"), code="dates_paired"
+            )
         return attrs
 
 
@@ -98,13 +101,13 @@ class ProviderSubjectSerializer(serializers.ModelSerializer):
 
 
 class ProviderSubjectInputSerializer(serializers.Serializer):
-    project = serializers.IntegerField()
-    provider = serializers.IntegerField(help_text="an organization of type provider or university")
-    subject = serializers.IntegerField(help_text="a subject of the project")
+    project = IdField()
+    provider = IdField(help_text="an organization of type provider or university")
+    subject = IdField(help_text="a subject of the project")
 
 
 class ProviderSubjectFilter(serializers.Serializer):
-    project = serializers.IntegerField(required=False)
+    project = IdField(required=False)
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField
 
 from .. import services_sessions as services
 from ..models import ProviderSubject
@@ -76,7 +77,7 @@ class AttendanceRowSerializer(serializers.Serializer):
 
 class AttendanceInputSerializer(serializers.Serializer):
     present = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         allow_empty=True,
         help_text="user ids of the trainers present; every other trainer of the subject is recorded absent",
     )
