@@ -20,7 +20,7 @@ from rest_framework.settings import api_settings
 
 from teachnet.core.identity import validate_id_card, validate_mobile
 from teachnet.core.rest_api.errors import Refused
-from teachnet.core.rest_api.fields import IdFilter
+from teachnet.core.rest_api.fields import IdFilter, TextField
 from teachnet.orgs.models import Organization, Region
 from teachnet.training.models import Project
 
@@ -72,8 +72,8 @@ class NamedOrganizationSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-    scope = serializers.CharField(source="scope_label", read_only=True)
+    role_display = TextField(source="get_role_display", read_only=True)
+    scope = TextField(source="scope_label", read_only=True)
 
     class Meta:
         model = RoleAssignment
@@ -81,7 +81,7 @@ class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentSerializer(RoleAssignmentBriefSerializer):
-    user_name = serializers.CharField(source="user.real_name", read_only=True)
+    user_name = TextField(source="user.real_name", read_only=True)
 
     class Meta:
         model = RoleAssignment
@@ -134,8 +134,8 @@ class UserSerializer(serializers.ModelSerializer):
     see (the view prefetches them into visible_roles)."""
 
     organization = NamedOrganizationSerializer(read_only=True, allow_null=True)
-    phone_masked = serializers.CharField(read_only=True)
-    id_card_masked = serializers.CharField(read_only=True)
+    phone_masked = TextField(read_only=True)
+    id_card_masked = TextField(read_only=True)
     activated = serializers.SerializerMethodField()
     roles = RoleAssignmentBriefSerializer(source="visible_roles", many=True, read_only=True)
 
@@ -160,8 +160,8 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class PersonalDataSerializer(serializers.ModelSerializer):
-    phone = serializers.CharField(read_only=True)
-    id_card = serializers.CharField(read_only=True)
+    phone = TextField(read_only=True)
+    id_card = TextField(read_only=True)
 
     class Meta:
         model = User
@@ -171,12 +171,10 @@ class PersonalDataSerializer(serializers.ModelSerializer):
 class UserCreateSerializer(serializers.Serializer):
     """One account, without a password: the person sets it when activating with a code (ORG-4)."""
 
-    real_name = serializers.CharField(max_length=50)
+    real_name = TextField(max_length=50)
     # The validators are the service's own, run here as well so a bad number is reported on its field.
-    phone = serializers.CharField(validators=[validate_mobile])
-    id_card = serializers.CharField(
-        required=False, allow_blank=True, default="", validators=[validate_id_card]
-    )
+    phone = TextField(validators=[validate_mobile])
+    id_card = TextField(required=False, allow_blank=True, default="", validators=[validate_id_card])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     organization = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True

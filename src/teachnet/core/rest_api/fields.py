@@ -51,3 +51,20 @@ class IdFilter(django_filters.NumberFilter):
     page), as any other value matching nothing does; it is not an error."""
 
     field_class = _IdFormField
+
+
+class TextField(serializers.CharField):
+    """Text, and only text. DRF's CharField takes the number 0 for "0", which a schema saying `string` does
+    not allow: a client sending a number meant something else, and hears so (400); and no longer than
+    max_length as sent, spaces included."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def run_validation(self, data=serializers.empty):
+        # The schema's maxLength counts what is sent; DRF would count it after stripping the spaces around it.
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)

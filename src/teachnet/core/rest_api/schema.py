@@ -8,11 +8,15 @@ core.rest_api.errors). docs/api-contract.md has the whole contract and how it is
 
 What DRF's fields require beyond their type is said here too, so a request the schema allows is not refused:
 text fields strip surrounding whitespace and refuse NUL characters, so a required one needs a character that
-is not whitespace, and no text may hold a NUL.
+is not whitespace, and no text may hold a NUL; a decimal sent as a string needs a digit. An optional query
+parameter sent empty is taken as not sent (DRF and django-filter alike): `allowEmptyValue`, except for the
+page parameters, which are read strictly (core.rest_api.pagination).
 """
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+
+from .fields import TextField
 
 ERRORS = {
     "400": "请求不符合接口说明：字段及原因见响应体。",
@@ -37,15 +41,32 @@ _ERROR_BODY = {
 
 
 def _plain_text(field) -> bool:
-    # Subclasses of CharField (email, URL, regex, slug, UUID …) are described by their format or pattern.
-    return type(field) is serializers.CharField
+    # Other kinds of CharField (email, URL, regex, slug, UUID …) are described by their format or pattern.
+    return type(field) in (serializers.CharField, TextField)
+
+
+def _decimal_pattern(field) -> str:
+    whole = field.max_digits - field.decimal_places if field.max_digits is not None else None
+    digits = rf"\d{{1,{whole}}}" if whole else r"\d+" if whole is None else "0"
+    places = rf"\d{{0,{field.decimal_places}}}" if field.decimal_places is not None else r"\d*"
+    number = rf"{digits}(?:\.{places})?"
+    # DRF strips the string and reads "" as null where null is allowed.
+    return rf"^\s*(?:-?{number})?\s*$" if field.allow_null else rf"^\s*-?{number}\s*$"
 
 
 class TeachnetAutoSchema(AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if direction == "request" and _plain_text(field) and not {"pattern", "format", "enum"} & set(schema):
+        if direction != "request":
+            return schema
+        if (
+            _plain_text(field)
+            and field.trim_whitespace  # one that does not is read outside DRF (the heartbeat's token)
+            and not {"pattern", "format", "enum"} & set(schema)
+        ):
             schema["pattern"] = TEXT_PATTERN if field.allow_blank else NONBLANK_TEXT_PATTERN
+        elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = _decimal_pattern(field)
         return schema
 
     def _get_response_bodies(self, direction="response"):
@@ -71,10 +92,18 @@ class TeachnetAutoSchema(AutoSchema):
 
     def _get_parameters(self):
         parameters = super()._get_parameters()
+        paginator = self._get_paginator()
+        strict = {paginator.limit_query_param, paginator.offset_query_param} if paginator else set()
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
                 schema["pattern"] = TEXT_PATTERN
+            if (
+                parameter.get("in") == "query"
+                and not parameter.get("required")
+                and parameter["name"] not in strict
+            ):
+                parameter["allowEmptyValue"] = True
         return parameters
 
     def _has_query_parameters(self) -> bool:

@@ -312,7 +312,8 @@ class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         summary="资源文件",
         description="The stored file (video, PDF, document). HTTP range requests are answered with 206, so "
         "players can seek; in production the web server sends the bytes (X-Accel-Redirect).",
-        responses={(200, "application/octet-stream"): bytes, (206, "application/octet-stream"): bytes},
+        # The file's own type, as its content was recognized on upload (core.media): a video or a document.
+        responses={(code, media): bytes for code in (200, 206) for media in ("video/*", "application/*")},
     )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
+from teachnet.core.rest_api.fields import TextField
 from teachnet.training.selectors_projects import project_access
 
 from .. import services, services_rules
@@ -32,10 +33,18 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = StudyPolicy
         fields = list(services_rules.POLICY_FIELDS)
-        extra_kwargs = {name: _bounded(name) for name in services_rules.BOUNDS}
+        # A decimal travels as a string, whose range no schema states: the service bounds it (a 422).
+        extra_kwargs = {
+            name: _bounded(name)
+            for name, (low, _high) in services_rules.BOUNDS.items()
+            if isinstance(low, int)
+        }
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    prompt = TextField(max_length=200)
+    answer = TextField(max_length=60)
+
     class Meta:
         model = Question
         fields = ["id", "prompt", "answer"]

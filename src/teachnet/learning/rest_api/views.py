@@ -15,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
-from teachnet.core.rest_api.fields import DurationDisplayField, IdField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField, TextField
 from teachnet.courses.models import Course
 
 from .. import selectors, services
-from ..fastpath import heartbeat_answer
+from ..fastpath import MAX_SEGMENTS, heartbeat_answer
 from ..models import CreditInterval, VideoProgress
 
 
@@ -30,7 +30,7 @@ class StartInput(serializers.Serializer):
 
 class StartOutput(serializers.Serializer):
     session = serializers.IntegerField()
-    token = serializers.CharField(help_text="The session's credential for heartbeats; shown once.")
+    token = TextField(help_text="The session's credential for heartbeats; shown once.")
     beat_seconds = serializers.IntegerField()
     activity_seconds = serializers.IntegerField()
     max_playback_rate = serializers.FloatField()
@@ -43,27 +43,30 @@ class StartOutput(serializers.Serializer):
 
 
 class BeatInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
-    seq = serializers.IntegerField(min_value=1)
+    """What learning.fastpath reads: a schema, not the parser (the hot path has its own, same rules)."""
+
+    token = TextField(min_length=1, max_length=100, trim_whitespace=False)
+    seq = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     played = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         required=False,
-        max_length=50,
+        allow_null=True,
+        max_length=MAX_SEGMENTS,
         help_text="Video segments [from, to] in seconds played since the previous heartbeat.",
     )
 
 
 class CheckSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    prompt = serializers.CharField()
+    prompt = TextField()
     seconds_left = serializers.IntegerField()
 
 
 class BeatOutput(serializers.Serializer):
     accepted = serializers.BooleanField()
     credited = serializers.IntegerField()
-    reason = serializers.CharField()
-    ended = serializers.CharField()
+    reason = TextField()
+    ended = TextField()
     check = CheckSerializer(allow_null=True)
     session_seconds = serializers.IntegerField()
     room_seconds = serializers.IntegerField()
@@ -71,18 +74,18 @@ class BeatOutput(serializers.Serializer):
 
 
 class AnswerInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
-    answer = serializers.CharField(max_length=60, allow_blank=True)
+    token = TextField(max_length=100)
+    answer = TextField(max_length=60, allow_blank=True)
 
 
 class AnswerOutput(serializers.Serializer):
     correct = serializers.BooleanField()
-    ended = serializers.CharField()
+    ended = TextField()
     attempts_left = serializers.IntegerField()
 
 
 class CloseInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
+    token = TextField(max_length=100)
 
 
 class _TokenView(APIView):
@@ -201,8 +204,8 @@ class SessionCloseView(_TokenView):
 
 
 class IntervalSerializer(serializers.ModelSerializer):
-    resource_title = serializers.CharField(source="resource.title")
-    reason_display = serializers.CharField(source="get_reason_display")
+    resource_title = TextField(source="resource.title")
+    reason_display = TextField(source="get_reason_display")
     seconds_display = DurationDisplayField(source="seconds")
     uncredited_display = DurationDisplayField(source="uncredited_seconds")
 
@@ -232,9 +235,9 @@ class DaySerializer(serializers.Serializer):
 
 class RecordSerializer(serializers.Serializer):
     learner = serializers.IntegerField(source="enrollment.user_id")
-    learner_name = serializers.CharField(source="enrollment.user.real_name")
+    learner_name = TextField(source="enrollment.user.real_name")
     project = serializers.IntegerField(source="enrollment.project_id")
-    subject = serializers.CharField(source="enrollment.subject.label")
+    subject = TextField(source="enrollment.subject.label")
     credited_seconds = serializers.IntegerField(help_text="上网学时: credited online study time, in seconds.")
     credited_display = DurationDisplayField(source="credited_seconds")
     units = serializers.FloatField(help_text="学时 by the project's rule (e.g. 45 minutes = 1).")

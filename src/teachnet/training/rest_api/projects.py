@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
-from teachnet.core.rest_api.fields import IdField
+from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.orgs.models import Organization, Region
 
 from .. import selectors_projects as sel
@@ -44,8 +44,8 @@ def _check_manage(request, project: Project) -> None:
 
 
 class ProjectInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=svc.NAME_MAX, help_text="项目名称, unique")
-    short_name = serializers.CharField(max_length=svc.SHORT_NAME_MAX, required=False, allow_blank=True)
+    name = TextField(max_length=svc.NAME_MAX, help_text="项目名称, unique")
+    short_name = TextField(max_length=svc.SHORT_NAME_MAX, required=False, allow_blank=True)
     year = serializers.IntegerField(
         min_value=svc.YEAR_MIN, max_value=svc.YEAR_MAX, help_text=f"年度, {svc.YEAR_MIN}–{svc.YEAR_MAX}"
     )
@@ -110,7 +110,7 @@ class ProjectWriteMixin:
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="学段 + 学科, e.g. 初中数学")
+    label = TextField(read_only=True, help_text="学段 + 学科, e.g. 初中数学")
 
     class Meta:
         model = Subject
@@ -119,7 +119,7 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 class SubjectInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=[(s, s) for s in svc.SUBJECT_STAGES], help_text="学段")
-    name = serializers.CharField(max_length=svc.SUBJECT_NAME_MAX, help_text="学科, without the stage: 数学")
+    name = TextField(max_length=svc.SUBJECT_NAME_MAX, help_text="学科, without the stage: 数学")
 
 
 class SubjectsAddedSerializer(serializers.Serializer):
@@ -203,17 +203,17 @@ class _QuotaSubjectSerializer(serializers.ModelSerializer):
 
 class QuotaSerializer(serializers.Serializer):
     region = _QuotaRegionSerializer(help_text="a province or a city")
-    province = serializers.CharField(source="region.province_code", help_text="the province's division code")
+    province = TextField(source="region.province_code", help_text="the province's division code")
     subject = _QuotaSubjectSerializer()
     places = serializers.IntegerField(help_text="名额")
 
 
 class QuotaWarningSerializer(serializers.Serializer):
-    province = serializers.CharField(source="province.code")
+    province = TextField(source="province.code")
     subject = serializers.IntegerField(source="subject.pk")
     province_places = serializers.IntegerField(help_text="the province's own quota")
     city_places = serializers.IntegerField(help_text="its cities' quotas added up: more than the province's")
-    message = serializers.CharField()
+    message = TextField()
 
 
 class QuotaListSerializer(serializers.Serializer):
@@ -225,17 +225,13 @@ class QuotaListSerializer(serializers.Serializer):
 
 
 class QuotaFilter(serializers.Serializer):
-    province = serializers.CharField(
-        required=False, max_length=6, help_text="a province's code: it and its cities"
-    )
-    region = serializers.CharField(required=False, max_length=6, help_text="one region's code")
+    province = TextField(required=False, max_length=6, help_text="a province's code: it and its cities")
+    region = TextField(required=False, max_length=6, help_text="one region's code")
     subject = IdField(required=False)
 
 
 class QuotaXlsxFilter(serializers.Serializer):
-    province = serializers.CharField(
-        required=False, max_length=6, help_text="a province's code: it and its cities"
-    )
+    province = TextField(required=False, max_length=6, help_text="a province's code: it and its cities")
 
 
 class QuotaInputSerializer(serializers.Serializer):
@@ -263,13 +259,13 @@ class QuotaImportSerializer(serializers.Serializer):
 
 class QuotaFileErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Excel 行号（表头为第 1 行）；0 表示整个文件")
-    column = serializers.CharField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
-    code = serializers.CharField()
-    message = serializers.CharField()
+    column = TextField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
+    code = TextField()
+    message = TextField()
 
 
 class QuotaImportRejectedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     errors = QuotaFileErrorSerializer(many=True)
 
 
