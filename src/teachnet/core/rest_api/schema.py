@@ -23,6 +23,7 @@ ERRORS = {
     "401": "未登录或令牌无效。",
     "403": "无权执行此操作。",
     "404": "对象不存在，或不在您的权限范围内。",
+    "414": "请求地址过长：服务器（gunicorn、nginx）不接受超过约 4 KB 的请求行。",
     "422": "请求格式正确，但无法执行：引用的对象不存在、违反规则或当前状态不允许；字段及原因见响应体。",
 }
 
@@ -59,12 +60,10 @@ class TeachnetAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "request":
             return schema
-        if (
-            _plain_text(field)
-            and field.trim_whitespace  # one that does not is read outside DRF (the heartbeat's token)
-            and not {"pattern", "format", "enum"} & set(schema)
-        ):
-            schema["pattern"] = TEXT_PATTERN if field.allow_blank else NONBLANK_TEXT_PATTERN
+        if _plain_text(field) and not {"pattern", "format", "enum"} & set(schema):
+            # Without stripping (a password), minLength says "not blank" alone.
+            nonblank = field.trim_whitespace and not field.allow_blank
+            schema["pattern"] = NONBLANK_TEXT_PATTERN if nonblank else TEXT_PATTERN
         elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
             schema["pattern"] = _decimal_pattern(field)
         return schema
@@ -82,6 +81,8 @@ class TeachnetAutoSchema(AutoSchema):
             codes.append("404")
         if has_body or self.method == "DELETE":
             codes.append("422")
+        if has_path_params or self._has_query_parameters():
+            codes.append("414")  # refused in front of the application, whatever it would say
         for code in codes:
             if code not in responses:
                 responses[code] = {

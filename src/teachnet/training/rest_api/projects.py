@@ -239,8 +239,10 @@ class QuotaInputSerializer(serializers.Serializer):
 
 
 class QuotaImportInputSerializer(serializers.Serializer):
+    # An empty file is one more file that is not an xlsx: the import's own 422 says so, row 0.
     file = serializers.FileField(
-        help_text="xlsx with the columns 地区代码, 地区, 学段, 学科, 名额; one row per quota"
+        allow_empty_file=True,
+        help_text="xlsx with the columns 地区代码, 地区, 学段, 学科, 名额; one row per quota",
     )
     mode = serializers.ChoiceField(
         choices=[("add", "add"), ("replace", "replace")],
