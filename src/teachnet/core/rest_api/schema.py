@@ -13,6 +13,8 @@ parameter sent empty is taken as not sent (DRF and django-filter alike): `allowE
 page parameters, which are read strictly (core.rest_api.pagination).
 """
 
+import copy
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -39,6 +41,10 @@ _ERROR_BODY = {
     "properties": {"detail": {"type": "string"}},
     "additionalProperties": True,
 }
+
+
+def _json_error() -> dict:
+    return {"application/json": {"schema": copy.deepcopy(_ERROR_BODY)}}
 
 
 def _plain_text(field) -> bool:
@@ -85,10 +91,9 @@ class TeachnetAutoSchema(AutoSchema):
             codes.append("414")  # refused in front of the application, whatever it would say
         for code in codes:
             if code not in responses:
-                responses[code] = {
-                    "content": {"application/json": {"schema": dict(_ERROR_BODY)}},
-                    "description": ERRORS[code],
-                }
+                # The 414 is the web server's own page, not the application's JSON.
+                media = {"text/html": {"schema": {"type": "string"}}} if code == "414" else _json_error()
+                responses[code] = {"content": media, "description": ERRORS[code]}
         return responses
 
     def _get_parameters(self):
