@@ -264,10 +264,17 @@ TASKS_INLINE = TESTING
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token first: a call without credentials is a 401 that says how to authenticate (WWW-Authenticate:
+    # Token), as the schema documents, rather than the 403 session authentication would answer.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON bodies; the few endpoints that take a file say multipart/form-data themselves. A form encoding
+    # cannot carry null or nested values, so the schema could not promise what a form body means.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "teachnet.core.rest_api.errors.api_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "teachnet.core.rest_api.schema.TeachnetAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -283,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's own path converters (core.rest_api.routers), as the schema's parameters.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1},
+        "region": {"type": "string", "pattern": "^[0-9]{6}$"},
+    },
     # Several models have a `kind` or `status`; each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CourseStatusEnum": "teachnet.courses.models.Course.Status",

@@ -35,7 +35,7 @@ def heartbeat_answer(data) -> tuple[int, dict]:
         return 400, {"detail": _("请求体应为 JSON 对象。")}
     errors: dict[str, list[str]] = {}
     token, seq, played = data.get("token"), data.get("seq"), data.get("played")
-    if not isinstance(token, str) or not 1 <= len(token) <= 100:
+    if not isinstance(token, str) or not 1 <= len(token) <= 100 or "\x00" in token:
         errors["token"] = [_("缺少学习会话令牌。")]
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= 2**31 - 1:
         errors["seq"] = [_("序号应为正整数。")]

@@ -11,13 +11,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.permissions import has_any
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField
 
 from .board import Board, board_export_xlsx, board_figures, board_project
 
@@ -133,6 +134,15 @@ class ProgressBoardSerializer(serializers.Serializer):
     deadlines = BoardDeadlineSerializer(many=True)
 
 
+class BoardFilter(serializers.Serializer):
+    project = IdField(
+        required=False, help_text="项目 id；缺省为正在上报（上报期限内）的项目，其次为有名额的最近项目"
+    )
+    region = serializers.RegexField(
+        r"^[0-9]{6}$", required=False, help_text="省或地市的行政区划代码；缺省为本人范围"
+    )
+
+
 class BoardAPIView(APIView):
     @extend_schema(
         tags=["reporting"],
@@ -141,25 +151,15 @@ class BoardAPIView(APIView):
             "The reporting progress of one project: the project office sees every province, a provincial "
             "lead their cities, a city lead their subjects. A region outside the caller's scope is a 404."
         ),
-        parameters=[
-            OpenApiParameter(
-                "project",
-                OpenApiTypes.INT,
-                description="项目 id；缺省为正在上报（上报期限内）的项目，其次为有名额的最近项目",
-            ),
-            OpenApiParameter(
-                "region",
-                OpenApiTypes.STR,
-                pattern=r"^\d{6}$",
-                description="省或地市的行政区划代码；缺省为本人范围",
-            ),
-        ],
+        parameters=[BoardFilter],
         responses={
             200: ProgressBoardSerializer,
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="项目或地区不存在，或不在您的权限范围内。"),
         },
     )
     def get(self, request):
+        # The page forgives a stray ?region=; the API says what is wrong with it.
+        BoardFilter(data=request.query_params).is_valid(raise_exception=True)
         board, _projects = _board(request)
         return Response(ProgressBoardSerializer(board).data)
 

@@ -1,7 +1,8 @@
 """What the people API reads and writes: users (ORG-4) and their role assignments (ORG-3).
 
 Also the two pieces every app's API shares, kept beside the permission layer they wrap: a reference field
-that accepts only objects the caller may see, and the translation of a service's ValidationError into a 400.
+that accepts only objects the caller may see, and the translation of a service's ValidationError into a 422
+(core.rest_api.errors: the request was well-formed, the data refuses it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from teachnet.core.identity import validate_id_card, validate_mobile
+from teachnet.core.rest_api.errors import Refused
+from teachnet.core.rest_api.fields import IdFilter, TextField
 from teachnet.orgs.models import Organization, Region
 from teachnet.training.models import Project
 
@@ -43,7 +46,9 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
 @contextmanager
 def service_errors() -> Iterator[None]:
-    """A service's django ValidationError becomes a DRF 400 naming the field it is about."""
+    """A service's django ValidationError becomes a 422 naming the field it is about: the serializer has
+    already checked what the schema says, so what a service refuses is the data's state, not the request's
+    form."""
     try:
         yield
     except DjangoValidationError as exc:
@@ -54,7 +59,7 @@ def service_errors() -> Iterator[None]:
             }
         else:
             detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-        raise serializers.ValidationError(detail) from exc
+        raise Refused(detail) from exc
 
 
 class NamedOrganizationSerializer(serializers.ModelSerializer):
@@ -67,8 +72,8 @@ class NamedOrganizationSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-    scope = serializers.CharField(source="scope_label", read_only=True)
+    role_display = TextField(source="get_role_display", read_only=True)
+    scope = TextField(source="scope_label", read_only=True)
 
     class Meta:
         model = RoleAssignment
@@ -76,7 +81,7 @@ class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentSerializer(RoleAssignmentBriefSerializer):
-    user_name = serializers.CharField(source="user.real_name", read_only=True)
+    user_name = TextField(source="user.real_name", read_only=True)
 
     class Meta:
         model = RoleAssignment
@@ -113,6 +118,8 @@ class RoleAssignmentCreateSerializer(serializers.Serializer):
 
 class RoleAssignmentFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
+    user = IdFilter(field_name="user_id")
+    project = IdFilter(field_name="project_id")
 
     class Meta:
         model = RoleAssignment
@@ -127,8 +134,8 @@ class UserSerializer(serializers.ModelSerializer):
     see (the view prefetches them into visible_roles)."""
 
     organization = NamedOrganizationSerializer(read_only=True, allow_null=True)
-    phone_masked = serializers.CharField(read_only=True)
-    id_card_masked = serializers.CharField(read_only=True)
+    phone_masked = TextField(read_only=True)
+    id_card_masked = TextField(read_only=True)
     activated = serializers.SerializerMethodField()
     roles = RoleAssignmentBriefSerializer(source="visible_roles", many=True, read_only=True)
 
@@ -153,8 +160,8 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class PersonalDataSerializer(serializers.ModelSerializer):
-    phone = serializers.CharField(read_only=True)
-    id_card = serializers.CharField(read_only=True)
+    phone = TextField(read_only=True)
+    id_card = TextField(read_only=True)
 
     class Meta:
         model = User
@@ -164,12 +171,10 @@ class PersonalDataSerializer(serializers.ModelSerializer):
 class UserCreateSerializer(serializers.Serializer):
     """One account, without a password: the person sets it when activating with a code (ORG-4)."""
 
-    real_name = serializers.CharField(max_length=50)
+    real_name = TextField(max_length=50)
     # The validators are the service's own, run here as well so a bad number is reported on its field.
-    phone = serializers.CharField(validators=[validate_mobile])
-    id_card = serializers.CharField(
-        required=False, allow_blank=True, default="", validators=[validate_id_card]
-    )
+    phone = TextField(validators=[validate_mobile])
+    id_card = TextField(required=False, allow_blank=True, default="", validators=[validate_id_card])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     organization = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True
@@ -180,12 +185,13 @@ class UserCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("organization") and not attrs.get("region"):
-            raise serializers.ValidationError(_("请填写工作单位或所在地区。"))
+            raise serializers.ValidationError(_("请填写工作单位或所在地区。"), code="place_missing")
         return attrs
 
 
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("姓名或用户名"))
+    organization = IdFilter(field_name="organization_id")
 
     class Meta:
         model = User

@@ -1,11 +1,12 @@
 """Routes of the people API, mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import MeView, RoleAssignmentViewSet, UserViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
 

@@ -54,18 +54,18 @@ def test_city_lead_may_not_grant_a_role_above_their_own(gz_city_lead, gz_teacher
 
 def test_a_person_out_of_sight_cannot_be_granted_anything(gz_city_lead, sz_learner, project):
     response = grant(client_for(gz_city_lead), sz_learner, "learner", project, region="440106")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "user" in response.json()
 
 
 def test_scope_is_one_region_or_one_organization(gz_city_lead, gz_teacher, project, orgs):
     client = client_for(gz_city_lead)
     neither = grant(client, gz_teacher, "school_admin", project)
-    assert neither.status_code == 400 and "non_field_errors" in neither.json()
+    assert neither.status_code == 422 and "non_field_errors" in neither.json()
     both = grant(
         client, gz_teacher, "school_admin", project, region="440106", organization=orgs["gz_school"].pk
     )
-    assert both.status_code == 400
+    assert both.status_code == 422
 
 
 def test_learner_may_grant_nothing(learner, project):

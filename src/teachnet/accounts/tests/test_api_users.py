@@ -142,7 +142,7 @@ def test_city_lead_opens_an_account_with_no_password(gz_city_lead, orgs):
 def test_account_outside_the_scope_is_refused(gz_city_lead, provider_admin, orgs):
     client = client_for(gz_city_lead)
     # An organization out of sight does not exist; a region out of scope is a refusal.
-    assert client.post(URL, new_person(organization=orgs["sz_school"].pk), format="json").status_code == 400
+    assert client.post(URL, new_person(organization=orgs["sz_school"].pk), format="json").status_code == 422
     assert client.post(URL, new_person(region="440305"), format="json").status_code == 403
     # The provider admin may see their university but not issue accounts.
     response = client_for(provider_admin).post(URL, new_person(organization=orgs["bnu"].pk), format="json")
@@ -150,20 +150,20 @@ def test_account_outside_the_scope_is_refused(gz_city_lead, provider_admin, orgs
     assert not User.objects.filter(real_name="张老师").exists()
 
 
-def test_invalid_numbers_are_400_on_their_fields(gz_city_lead, learner):
+def test_invalid_numbers_are_422_on_their_fields(gz_city_lead, learner):
     client = client_for(gz_city_lead)
     response = client.post(URL, new_person(region="440106", phone="12345"), format="json")
-    assert response.status_code == 400 and "phone" in response.json()
+    assert response.status_code == 422 and "phone" in response.json()
     response = client.post(URL, new_person(region="440106", id_card="440106198503151230"), format="json")
-    assert response.status_code == 400 and "id_card" in response.json()
+    assert response.status_code == 422 and "id_card" in response.json()
     # The service's own check: the number already has an account.
     response = client.post(URL, new_person(region="440106", phone=learner.phone), format="json")
-    assert response.status_code == 400 and "phone" in response.json()
+    assert response.status_code == 422 and "phone" in response.json()
 
 
 def test_an_account_needs_a_place(gz_city_lead):
     response = client_for(gz_city_lead).post(URL, new_person(), format="json")
-    assert response.status_code == 400 and "non_field_errors" in response.json()
+    assert response.status_code == 422 and "non_field_errors" in response.json()
 
 
 # --- Authentication --------------------------------------------------------------------------------------

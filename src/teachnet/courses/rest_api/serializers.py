@@ -2,13 +2,13 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField, TextField
 
 from ..models import Course, CourseVersion, Module, Resource, ReviewComment
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = TextField(source="get_kind_display", read_only=True)
     file_url = serializers.SerializerMethodField()
     duration_display = DurationDisplayField(source="duration_seconds")
 
@@ -35,7 +35,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(TextField(allow_null=True))
     def get_file_url(self, obj) -> str | None:
         if not obj.file:
             return None
@@ -51,12 +51,12 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 
 class CourseSerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    provider = serializers.CharField(source="provider_subject.provider.name", read_only=True)
-    subject = serializers.CharField(source="provider_subject.subject.label", read_only=True)
+    status_display = TextField(source="get_status_display", read_only=True)
+    provider = TextField(source="provider_subject.provider.name", read_only=True)
+    subject = TextField(source="provider_subject.subject.label", read_only=True)
     project = serializers.IntegerField(source="provider_subject.project_id", read_only=True)
     approved_version = serializers.IntegerField(
-        source="approved_version.number", read_only=True, default=None
+        source="approved_version.number", read_only=True, default=None, allow_null=True
     )
     total_minutes = serializers.SerializerMethodField()
     video_minutes = serializers.SerializerMethodField()
@@ -96,45 +96,70 @@ class CourseSerializer(serializers.ModelSerializer):
 
 class CourseDetailSerializer(CourseSerializer):
     modules = ModuleSerializer(source="outline", many=True, read_only=True)
-    problems = serializers.ListField(child=serializers.CharField(), read_only=True)
+    problems = serializers.ListField(child=TextField(), read_only=True)
 
     class Meta(CourseSerializer.Meta):
         fields = [*CourseSerializer.Meta.fields, "modules", "problems"]
 
 
 class CourseCreateSerializer(serializers.Serializer):
-    provider_subject = serializers.IntegerField()
+    provider_subject = IdField()
 
 
 class CourseInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = TextField(max_length=200)
+    description = TextField(required=False, allow_blank=True, default="")
 
 
 class ModuleInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
+
+
+CREDIT_MINUTES_MAX = 100_000  # far above any course (50 h is 3,000 minutes); below any column's limit
 
 
 class ResourceInputSerializer(serializers.Serializer):
-    """multipart/form-data when a file is sent (video, document); JSON otherwise."""
+    """A resource without a file (an article, a live session), as JSON."""
 
-    module = serializers.IntegerField()
+    module = IdField()
     kind = serializers.ChoiceField(choices=Resource.Kind.choices)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    credit_minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
-    upload = serializers.FileField(required=False, allow_null=True, default=None)
-    body = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    title = TextField(max_length=200, required=False, allow_blank=True, default="")
+    credit_minutes = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=CREDIT_MINUTES_MAX
+    )
+    body = TextField(required=False, allow_blank=True, default="")
+    url = TextField(required=False, allow_blank=True, default="", max_length=500)
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    upload = None  # a file comes only as multipart/form-data
+
+
+class ResourceUploadSerializer(ResourceInputSerializer):
+    """A resource with its file (a video, a document), as multipart/form-data: a form has no null, so what
+    is not sent takes its default."""
+
+    upload = serializers.FileField()
+    credit_minutes = serializers.IntegerField(
+        required=False, default=None, min_value=0, max_value=CREDIT_MINUTES_MAX
+    )
+    starts_at = serializers.DateTimeField(required=False, default=None)
 
 
 class ResourceUpdateSerializer(ResourceInputSerializer):
-    module = serializers.IntegerField(required=False, allow_null=True, default=None)
+    module = IdField(required=False, allow_null=True, default=None)
     kind = None
 
 
+class ResourceReplaceSerializer(ResourceUploadSerializer):
+    """A change with a new file, as multipart/form-data."""
+
+    module = IdField(required=False, default=None)
+    kind = None
+    upload = serializers.FileField(required=False, default=None)
+
+
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.real_name", read_only=True)
+    author = TextField(source="author.real_name", read_only=True)
 
     class Meta:
         model = ReviewComment
@@ -152,25 +177,25 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField()
-    resource = serializers.IntegerField(required=False, allow_null=True, default=None)
-    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+    body = TextField()
+    resource = IdField(required=False, allow_null=True, default=None)
+    reply_to = IdField(required=False, allow_null=True, default=None)
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = TextField(required=False, allow_blank=True, default="")
 
 
 class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
-    title = serializers.CharField()
-    details = serializers.ListField(child=serializers.CharField())
+    title = TextField()
+    details = serializers.ListField(child=TextField())
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    decision_display = serializers.CharField(source="get_decision_display", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.real_name", read_only=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.real_name", read_only=True, default=None)
+    decision_display = TextField(source="get_decision_display", read_only=True)
+    submitted_by = TextField(source="submitted_by.real_name", read_only=True, default=None, allow_null=True)
+    decided_by = TextField(source="decided_by.real_name", read_only=True, default=None, allow_null=True)
     changes = ChangeSerializer(many=True, read_only=True)
 
     class Meta:

@@ -1,10 +1,10 @@
 """Routes of the courses API (TRN-4), mounted under /api/v1/."""
 
-from rest_framework.routers import SimpleRouter
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import CourseViewSet, ModuleViewSet, ResourceViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("courses", CourseViewSet, basename="course")
 router.register("course-modules", ModuleViewSet, basename="course-module")
 router.register("course-resources", ResourceViewSet, basename="course-resource")

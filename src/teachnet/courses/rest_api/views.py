@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from teachnet.accounts.permissions import get_visible_or_404
@@ -32,13 +32,20 @@ from .serializers import (
     ModuleInputSerializer,
     ModuleSerializer,
     ResourceInputSerializer,
+    ResourceReplaceSerializer,
     ResourceSerializer,
     ResourceUpdateSerializer,
+    ResourceUploadSerializer,
     VersionDetailSerializer,
     VersionSerializer,
 )
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+# A file comes as multipart/form-data, everything else as JSON.
+FILE_PARSERS = [JSONParser, MultiPartParser]
+
+
+def _with_file(request) -> bool:
+    return request.content_type.startswith("multipart/form-data")
 
 
 def _detail(request, course: Course) -> dict:
@@ -55,7 +62,6 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     queryset = Course.objects.none()
     serializer_class = CourseSerializer
-    parser_classes = PARSERS
 
     def get_queryset(self):
         return selectors.course_list_visible(actor=self.request.user).order_by("pk")
@@ -90,10 +96,12 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request, pk=None):
         course = self.get_object()
-        data = CourseInputSerializer(data=request.data)
+        data = CourseInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
+        # A PATCH changes what it sends and keeps the rest.
+        fields = {"title": course.title, "description": course.description, **data.validated_data}
         with service_errors():
-            services.course_update(actor=request.user, course=course, **data.validated_data)
+            services.course_update(actor=request.user, course=course, **fields)
         return Response(_detail(request, course))
 
     @extend_schema(summary="待审核的课程", responses=CourseSerializer(many=True))
@@ -122,13 +130,17 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "(default: its length). Articles are sanitized HTML; live sessions need an http(s) link and "
             "a start time. Refused (400, naming the field) otherwise; nothing is stored of a refused file."
         ),
-        request={"multipart/form-data": ResourceInputSerializer, "application/json": ResourceInputSerializer},
+        request={
+            "multipart/form-data": ResourceUploadSerializer,
+            "application/json": ResourceInputSerializer,
+        },
         responses={201: ResourceSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=FILE_PARSERS)
     def resources(self, request, pk=None):
         course = self.get_object()
-        data = ResourceInputSerializer(data=request.data)
+        serializer = ResourceUploadSerializer if _with_file(request) else ResourceInputSerializer
+        data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         module = Module.objects.filter(pk=fields.pop("module"), course=course).first()
@@ -186,7 +198,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=CommentInputSerializer,
         responses={201: CommentSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         course = self.get_object()
         if request.method == "GET":
@@ -207,7 +219,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="版本记录（含与上一版相比的变化）", responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         rows = []
         for version, changes in selectors.versions_with_changes(course=self.get_object()):
@@ -216,7 +228,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(VersionSerializer(rows, many=True).data)
 
     @extend_schema(summary="某一版本的内容", responses=VersionDetailSerializer)
-    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)")
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})")
     def version(self, request, pk=None, number=None):
         course = self.get_object()
         version = get_object_or_404(course.versions, number=number)
@@ -237,10 +249,11 @@ class ModuleViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="重命名模块", request=ModuleInputSerializer, responses=ModuleSerializer)
     def partial_update(self, request, pk=None):
         module = self.get_object()
-        data = ModuleInputSerializer(data=request.data)
+        data = ModuleInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            services.module_rename(actor=request.user, module=module, title=data.validated_data["title"])
+        if "title" in data.validated_data:  # a PATCH without a title changes nothing
+            with service_errors():
+                services.module_rename(actor=request.user, module=module, title=data.validated_data["title"])
         return Response(ModuleSerializer(module).data)
 
     @extend_schema(summary="删除模块（须为空）", responses={204: None})
@@ -255,7 +268,7 @@ class ModuleViewSet(viewsets.GenericViewSet):
 class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Resource.objects.none()
     serializer_class = ResourceSerializer
-    parser_classes = PARSERS
+    parser_classes = FILE_PARSERS
 
     def get_object(self):
         return get_visible_or_404(
@@ -269,14 +282,15 @@ class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="修改资源（可替换文件）",
         request={
-            "multipart/form-data": ResourceUpdateSerializer,
+            "multipart/form-data": ResourceReplaceSerializer,
             "application/json": ResourceUpdateSerializer,
         },
         responses=ResourceSerializer,
     )
     def partial_update(self, request, pk=None):
         resource = self.get_object()
-        data = ResourceUpdateSerializer(data=request.data)
+        serializer = ResourceReplaceSerializer if _with_file(request) else ResourceUpdateSerializer
+        data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         module_id = fields.pop("module")
@@ -298,7 +312,8 @@ class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         summary="资源文件",
         description="The stored file (video, PDF, document). HTTP range requests are answered with 206, so "
         "players can seek; in production the web server sends the bytes (X-Accel-Redirect).",
-        responses={(200, "application/octet-stream"): bytes, (206, "application/octet-stream"): bytes},
+        # The file's own type, as its content was recognized on upload (core.media): a video or a document.
+        responses={(code, media): bytes for code in (200, 206) for media in ("video/*", "application/*")},
     )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):

@@ -49,7 +49,7 @@ def test_build_a_course_through_the_api(ps, provider_admin):
         {"module": module_id, "kind": "video", "upload": upload("corrupt.mp4")},
         format="multipart",
     )
-    assert corrupt.status_code == 400 and "upload" in corrupt.json()
+    assert corrupt.status_code == 422 and "upload" in corrupt.json()
 
     article = api.post(
         f"{COURSES}{course['id']}/resources/",
@@ -65,7 +65,7 @@ def test_build_a_course_through_the_api(ps, provider_admin):
     detail = api.get(f"{COURSES}{course['id']}/").json()
     assert detail["total_minutes"] == 26 and detail["video_minutes"] == 1
     refused = api.post(f"{COURSES}{course['id']}/submit/")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert len(refused.json()["non_field_errors"]) == 2
 
 

@@ -11,19 +11,40 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
+from teachnet.core.rest_api.fields import TextField
 from teachnet.training.selectors_projects import project_access
 
 from .. import services, services_rules
 from ..models import Question, StudyPolicy
 
 
+def _bounded(name: str) -> dict:
+    # The service's bounds, in the schema too (minimum, maximum) and with the service's own words.
+    low, high = services_rules.BOUNDS[name]
+    message = services_rules.bound_problem(name, high + 1)
+    return {
+        "min_value": low,
+        "max_value": high,
+        "error_messages": {"min_value": message, "max_value": message},
+    }
+
+
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = StudyPolicy
         fields = list(services_rules.POLICY_FIELDS)
+        # A decimal travels as a string, whose range no schema states: the service bounds it (a 422).
+        extra_kwargs = {
+            name: _bounded(name)
+            for name, (low, _high) in services_rules.BOUNDS.items()
+            if isinstance(low, int)
+        }
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    prompt = TextField(max_length=200)
+    answer = TextField(max_length=60)
+
     class Meta:
         model = Question
         fields = ["id", "prompt", "answer"]

@@ -7,7 +7,7 @@ hot path reads no Django session and no user row.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,22 +15,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField, TextField
 from teachnet.courses.models import Course
 
 from .. import selectors, services
-from ..fastpath import heartbeat_answer
+from ..fastpath import MAX_SEGMENTS, heartbeat_answer
 from ..models import CreditInterval, VideoProgress
 
 
 class StartInput(serializers.Serializer):
-    course = serializers.IntegerField()
-    resource = serializers.IntegerField()
+    course = IdField()
+    resource = IdField()
 
 
 class StartOutput(serializers.Serializer):
     session = serializers.IntegerField()
-    token = serializers.CharField(help_text="The session's credential for heartbeats; shown once.")
+    token = TextField(help_text="The session's credential for heartbeats; shown once.")
     beat_seconds = serializers.IntegerField()
     activity_seconds = serializers.IntegerField()
     max_playback_rate = serializers.FloatField()
@@ -43,27 +43,30 @@ class StartOutput(serializers.Serializer):
 
 
 class BeatInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
-    seq = serializers.IntegerField(min_value=1)
+    """What learning.fastpath reads: a schema, not the parser (the hot path has its own, same rules)."""
+
+    token = TextField(min_length=1, max_length=100, trim_whitespace=False)
+    seq = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     played = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         required=False,
-        max_length=50,
+        allow_null=True,
+        max_length=MAX_SEGMENTS,
         help_text="Video segments [from, to] in seconds played since the previous heartbeat.",
     )
 
 
 class CheckSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    prompt = serializers.CharField()
+    prompt = TextField()
     seconds_left = serializers.IntegerField()
 
 
 class BeatOutput(serializers.Serializer):
     accepted = serializers.BooleanField()
     credited = serializers.IntegerField()
-    reason = serializers.CharField()
-    ended = serializers.CharField()
+    reason = TextField()
+    ended = TextField()
     check = CheckSerializer(allow_null=True)
     session_seconds = serializers.IntegerField()
     room_seconds = serializers.IntegerField()
@@ -71,18 +74,18 @@ class BeatOutput(serializers.Serializer):
 
 
 class AnswerInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
-    answer = serializers.CharField(max_length=60, allow_blank=True)
+    token = TextField(max_length=100)
+    answer = TextField(max_length=60, allow_blank=True)
 
 
 class AnswerOutput(serializers.Serializer):
     correct = serializers.BooleanField()
-    ended = serializers.CharField()
+    ended = TextField()
     attempts_left = serializers.IntegerField()
 
 
 class CloseInput(serializers.Serializer):
-    token = serializers.CharField(max_length=100)
+    token = TextField(max_length=100)
 
 
 class _TokenView(APIView):
@@ -201,8 +204,8 @@ class SessionCloseView(_TokenView):
 
 
 class IntervalSerializer(serializers.ModelSerializer):
-    resource_title = serializers.CharField(source="resource.title")
-    reason_display = serializers.CharField(source="get_reason_display")
+    resource_title = TextField(source="resource.title")
+    reason_display = TextField(source="get_reason_display")
     seconds_display = DurationDisplayField(source="seconds")
     uncredited_display = DurationDisplayField(source="uncredited_seconds")
 
@@ -247,9 +250,9 @@ class ActivitySectionSerializer(serializers.Serializer):
 
 class RecordSerializer(serializers.Serializer):
     learner = serializers.IntegerField(source="enrollment.user_id")
-    learner_name = serializers.CharField(source="enrollment.user.real_name")
+    learner_name = TextField(source="enrollment.user.real_name")
     project = serializers.IntegerField(source="enrollment.project_id")
-    subject = serializers.CharField(source="enrollment.subject.label")
+    subject = TextField(source="enrollment.subject.label")
     credited_seconds = serializers.IntegerField(help_text="上网学时: credited online study time, in seconds.")
     credited_display = DurationDisplayField(source="credited_seconds")
     units = serializers.FloatField(help_text="学时 by the project's rule (e.g. 45 minutes = 1).")
@@ -267,21 +270,24 @@ class RecordSerializer(serializers.Serializer):
     )
 
 
+class RecordFilter(serializers.Serializer):
+    project = IdField(required=False, help_text="only this project's record")
+
+
 @extend_schema(tags=["study"])
 class RecordView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         summary="学习记录（学员本人、其辅导教师和上级管理员）",
-        parameters=[OpenApiParameter("project", int, required=False)],
+        parameters=[RecordFilter],
         responses=RecordSerializer(many=True),
     )
     def get(self, request, learner_id):
-        project = request.query_params.get("project")
+        filters = RecordFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         enrollments = selectors.record_access(
-            actor=request.user,
-            learner_id=learner_id,
-            project=project if project and project.isdigit() else None,
+            actor=request.user, learner_id=learner_id, project=filters.validated_data.get("project")
         )
         rows = []
         for e in enrollments:

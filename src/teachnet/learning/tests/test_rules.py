@@ -112,7 +112,7 @@ def test_the_api(client, project_office, project):
     response = client.patch(f"{base}/study-policy/", {"heartbeat_seconds": 15}, "application/json")
     assert response.status_code == 200 and response.json()["heartbeat_seconds"] == 15
     response = client.patch(f"{base}/study-policy/", {"idle_end_seconds": 10}, "application/json")
-    assert response.status_code == 400 and "idle_end_seconds" in response.json()
+    assert response.status_code == 422 and "idle_end_seconds" in response.json()
     created = client.post(f"{base}/study-questions/", {"prompt": "3×4=?", "answer": "12"}, "application/json")
     assert created.status_code == 201
     assert [q["prompt"] for q in client.get(f"{base}/study-questions/").json()] == ["3×4=?"]

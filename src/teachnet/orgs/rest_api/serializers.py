@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from teachnet.accounts.rest_api.serializers import VisibleRelatedField
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdFilter, TextField
 
 from ..models import Organization, Region
 
@@ -15,7 +16,7 @@ from ..models import Organization, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = TextField(source="get_level_display", read_only=True)
 
     class Meta:
         model = Region
@@ -36,8 +37,8 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
+    type_display = TextField(source="get_type_display", read_only=True)
+    region_name = TextField(source="region.name", read_only=True)
 
     class Meta:
         model = Organization
@@ -57,8 +58,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class OrganizationCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    short_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    name = TextField(max_length=120)
+    short_name = TextField(max_length=40, required=False, allow_blank=True)
     type = serializers.ChoiceField(choices=Organization.Type.choices)
     # Division codes are a public standard: a region outside the caller's scope is a refusal (403).
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
@@ -66,8 +67,8 @@ class OrganizationCreateSerializer(serializers.Serializer):
     parent = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True
     )
-    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    credit_code = TextField(max_length=18, required=False, allow_blank=True)
+    website = TextField(max_length=200, required=False, allow_blank=True)
 
 
 class OrganizationUpdateSerializer(OrganizationCreateSerializer):
@@ -85,6 +86,7 @@ class OrganizationFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=Organization.Type.choices)
     region = django_filters.CharFilter(method="in_region", label=_("地区代码或其前缀，如 4401"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Organization

@@ -1,10 +1,10 @@
 """Routes of the regions and organizations API, mounted under /api/v1/."""
 
-from rest_framework.routers import SimpleRouter
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import OrganizationViewSet, RegionViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("organizations", OrganizationViewSet, basename="organization")
 

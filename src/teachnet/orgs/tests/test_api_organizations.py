@@ -95,7 +95,7 @@ def test_a_parent_out_of_sight_does_not_exist(gz_city_lead, orgs):
         {"name": "某校", "type": "school", "region": "440106", "parent": orgs["sz_bureau"].pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "parent" in response.json()
 
 
@@ -111,12 +111,12 @@ def test_provider_admin_creates_under_their_organization_only(provider_admin, or
     assert response.status_code == 403
 
 
-def test_service_validation_becomes_400_on_the_field(gz_city_lead, orgs):
+def test_service_validation_becomes_422_on_the_field(gz_city_lead, orgs):
     client = client_for(gz_city_lead)
     duplicate = client.post(
         URL, {"name": "广州市天河中学", "type": "school", "region": "440106"}, format="json"
     )
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422
     assert "non_field_errors" in duplicate.json()
     bad_type = client.post(URL, {"name": "某校", "type": "castle", "region": "440106"}, format="json")
     assert bad_type.status_code == 400 and "type" in bad_type.json()
@@ -158,7 +158,7 @@ def test_an_organization_cannot_become_its_own_descendant(gd_province_lead, orgs
     response = client_for(gd_province_lead).patch(
         f"{URL}{orgs['gz_bureau'].pk}/", {"parent": orgs["gz_school"].pk}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "parent" in response.json()
 
 

@@ -11,6 +11,7 @@ from rest_framework.reverse import reverse
 from teachnet.accounts.rest_api.serializers import VisibleRelatedField
 from teachnet.accounts.roles import Perm
 from teachnet.core.models import TaskProgress
+from teachnet.core.rest_api.fields import IdFilter, TextField
 from teachnet.orgs.models import Region
 from teachnet.training.models import Project, Subject
 
@@ -39,7 +40,7 @@ class RegionBriefSerializer(serializers.ModelSerializer):
 
 
 class SubjectBriefSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="学段和学科，如“初中数学”")
+    label = TextField(read_only=True, help_text="学段和学科，如“初中数学”")
 
     class Meta:
         model = Subject
@@ -83,10 +84,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     """One table: a city's trainee table for one subject (学员信息表) or a province's trainer table
     (培训者信息表)."""
 
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = TextField(source="get_kind_display", read_only=True)
     region = RegionBriefSerializer(read_only=True)
     subject = SubjectBriefSerializer(read_only=True, allow_null=True, help_text="培训者信息表为 null")
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = TextField(source="get_state_display", read_only=True)
     uploads_open = serializers.SerializerMethodField(
         help_text="此刻能否上传和提交：上报期限内，或审核人重新开放期间"
     )
@@ -132,13 +133,13 @@ class SubmissionOpenSerializer(serializers.Serializer):
     def validate(self, attrs):
         subject = attrs.get("subject")
         if subject is not None and subject.project_id != attrs["project"].pk:
-            raise serializers.ValidationError({"subject": _("该项目没有这个学科。")})
+            raise serializers.ValidationError({"subject": _("该项目没有这个学科。")}, code="does_not_exist")
         return attrs
 
 
 class ReasonSerializer(serializers.Serializer):
     # Blank is left to the service, which says why a reason is needed.
-    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    reason = TextField(allow_blank=True, max_length=2000)
 
 
 class UploadSerializer(serializers.Serializer):
@@ -155,6 +156,8 @@ class SubmissionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     state = django_filters.ChoiceFilter(choices=Submission.State.choices)
     region = django_filters.CharFilter(method="in_region", label=_("地区代码或其前缀，如 4401"))
+    project = IdFilter(field_name="project_id")
+    subject = IdFilter(field_name="subject_id")
 
     class Meta:
         model = Submission
@@ -197,18 +200,18 @@ class SubmissionRowSerializer(serializers.ModelSerializer):
 
 class RosterErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Excel 行号（表头为第 1 行）；0 表示整个文件")
-    column = serializers.CharField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
-    code = serializers.CharField()
-    message = serializers.CharField()
+    column = TextField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
+    code = TextField()
+    message = TextField()
 
 
 class UploadAttemptSerializer(serializers.ModelSerializer):
     """One uploaded file and what the check found. `errors` holds the first 2000; the marked copy all."""
 
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    uploaded_by_name = serializers.CharField(source="uploaded_by.real_name", read_only=True, allow_null=True)
+    status_label = TextField(source="get_status_display", read_only=True)
+    uploaded_by_name = TextField(source="uploaded_by.real_name", read_only=True, allow_null=True)
     errors = RosterErrorSerializer(many=True, read_only=True)
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    warnings = serializers.ListField(child=TextField(), read_only=True)
     progress = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     progress_url = serializers.SerializerMethodField()
     marked_url = serializers.SerializerMethodField(help_text="标注了错误的文件副本；没有错误时为 null")
@@ -248,10 +251,10 @@ class UploadAttemptSerializer(serializers.ModelSerializer):
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(read_only=True)
-    from_label = serializers.CharField(read_only=True)
-    to_label = serializers.CharField(read_only=True)
-    actor_name = serializers.CharField(
+    action_label = TextField(read_only=True)
+    from_label = TextField(read_only=True)
+    to_label = TextField(read_only=True)
+    actor_name = TextField(
         source="actor.real_name", read_only=True, allow_null=True, help_text="系统操作（如开设账号）为 null"
     )
     data = serializers.DictField(read_only=True, help_text="随操作而定：上传的行数和文件名、删除的行号等")
@@ -278,7 +281,7 @@ class SubmissionEventSerializer(serializers.ModelSerializer):
 
 
 class TaskProgressSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = TextField(source="get_state_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
     finished = serializers.BooleanField(read_only=True, help_text="已完成或失败：不必再查询")
 

@@ -5,7 +5,8 @@ the caller may see.
 """
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import (
     SubmissionEventViewSet,
@@ -15,10 +16,10 @@ from .views import (
     UploadAttemptViewSet,
 )
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("reporting/submissions", SubmissionViewSet, basename="reporting-submission")
 
-SUBMISSION = "reporting/submissions/<int:submission_id>"
+SUBMISSION = "reporting/submissions/<id:submission_id>"
 
 urlpatterns = [
     *router.urls,
@@ -28,7 +29,7 @@ urlpatterns = [
         name="reporting-row-list",
     ),
     path(
-        f"{SUBMISSION}/rows/<int:pk>/",
+        f"{SUBMISSION}/rows/<id:pk>/",
         SubmissionRowViewSet.as_view({"delete": "destroy"}),
         name="reporting-row-detail",
     ),
@@ -38,12 +39,12 @@ urlpatterns = [
         name="reporting-attempt-list",
     ),
     path(
-        f"{SUBMISSION}/attempts/<int:pk>/",
+        f"{SUBMISSION}/attempts/<id:pk>/",
         UploadAttemptViewSet.as_view({"get": "retrieve"}),
         name="reporting-attempt-detail",
     ),
     path(
-        f"{SUBMISSION}/attempts/<int:pk>/marked/",
+        f"{SUBMISSION}/attempts/<id:pk>/marked/",
         UploadAttemptViewSet.as_view({"get": "marked"}),
         name="reporting-attempt-marked",
     ),

@@ -108,7 +108,7 @@ def test_province_lead_rejects_with_a_reason_then_approves_and_people_are_enroll
     assert [s["id"] for s in listed] == [gz_math.pk]
 
     empty = reviewer.post(f"{URL}{gz_math.pk}/reject/", {"reason": "  "}, format="json")
-    assert empty.status_code == 400 and "reason" in empty.json()
+    assert empty.status_code == 422 and "reason" in empty.json()
     rejected = reviewer.post(f"{URL}{gz_math.pk}/reject/", {"reason": "第3行工作单位写错了"}, format="json")
     assert rejected.status_code == 200
     assert rejected.json()["state"] == "rejected" and rejected.json()["reason"] == "第3行工作单位写错了"
@@ -159,10 +159,10 @@ def test_upload_without_a_file_is_400_on_the_field(gz_city_lead, gz_math):
     assert response.status_code == 400 and "file" in response.json()
 
 
-def test_a_service_refusal_is_400_with_its_code(gz_city_lead, gz_math, project, tmp_path):
+def test_a_service_refusal_is_422_with_its_code(gz_city_lead, gz_math, project, tmp_path):
     client = client_for(gz_city_lead)
     empty = client.post(f"{URL}{gz_math.pk}/submit/")
-    assert empty.status_code == 400 and empty.json()["codes"] == ["empty"]
+    assert empty.status_code == 422 and empty.json()["codes"] == ["empty"]
     now = timezone.now()
     ReportingWindow.objects.create(
         project=project,
@@ -171,7 +171,7 @@ def test_a_service_refusal_is_400_with_its_code(gz_city_lead, gz_math, project, 
         closes_at=now - dt.timedelta(hours=1),
     )
     closed = upload(client, gz_math, write_roster(tmp_path / "late.xlsx", [trainee_row(1)]))
-    assert closed.status_code == 400 and closed.json()["codes"] == ["closed"]
+    assert closed.status_code == 422 and closed.json()["codes"] == ["closed"]
     assert not UploadAttempt.objects.exists()
     assert client.get(f"{URL}{gz_math.pk}/").json()["uploads_open"] is False
 
@@ -186,7 +186,7 @@ def test_reopen_gives_a_closed_table_back(gd_province_lead, gz_city_lead, gz_mat
     )
     reviewer = client_for(gd_province_lead)
     url = f"{URL}{gz_math_submitted.pk}/reopen/"
-    assert reviewer.post(url, {"reason": ""}, format="json").status_code == 400
+    assert reviewer.post(url, {"reason": ""}, format="json").status_code == 422
     assert client_for(gz_city_lead).post(url, {"reason": "补报"}, format="json").status_code == 403
     reopened = reviewer.post(url, {"reason": "补报一名学员"}, format="json").json()
     assert reopened["state"] == "rejected" and reopened["uploads_open"] is True
@@ -263,9 +263,9 @@ def test_opening_needs_a_subject_of_the_project_for_a_trainee_table(gz_city_lead
     no_subject = client.post(
         URL, {"project": project.pk, "kind": "trainee", "region": "440100"}, format="json"
     )
-    assert no_subject.status_code == 400
+    assert no_subject.status_code == 422
     unknown = client.post(URL, {"project": 0, "kind": "trainee", "region": "440100"}, format="json")
-    assert unknown.status_code == 400 and "project" in unknown.json()
+    assert unknown.status_code == 422 and "project" in unknown.json()
 
 
 def test_city_lead_cannot_approve_or_reject_their_own_table(gz_city_lead, gz_math_submitted):
@@ -283,9 +283,9 @@ def test_approved_tables_are_read_only(gz_city_lead, gd_province_lead, gz_math_s
     city = client_for(gz_city_lead)
     row = gz_math_submitted.rows.first()
     refused = city.delete(f"{URL}{gz_math_submitted.pk}/rows/{row.pk}/")
-    assert refused.status_code == 400 and refused.json()["codes"] == ["not_editable"]
+    assert refused.status_code == 422 and refused.json()["codes"] == ["not_editable"]
     again = upload(city, gz_math_submitted, write_roster(tmp_path / "again.xlsx", [trainee_row(1)]))
-    assert again.status_code == 400 and again.json()["codes"] == ["not_editable"]
+    assert again.status_code == 422 and again.json()["codes"] == ["not_editable"]
 
 
 def test_learner_sees_an_empty_list_and_404s(learner, gz_math):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.orgs.models import Region
 
 from .. import selectors_classes as sel
@@ -29,11 +30,11 @@ class _RegionRefSerializer(serializers.ModelSerializer):
 
 class _TutorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    real_name = serializers.CharField()
+    real_name = TextField()
 
 
 class TrainingClassSerializer(serializers.ModelSerializer):
-    subject_label = serializers.CharField(source="subject.label", read_only=True)
+    subject_label = TextField(source="subject.label", read_only=True)
     province = _RegionRefSerializer(read_only=True)
     cities = _RegionRefSerializer(many=True, read_only=True)
     tutor = _TutorSerializer(read_only=True, allow_null=True)
@@ -47,10 +48,10 @@ class TrainingClassSerializer(serializers.ModelSerializer):
 
 class ClassMemberSerializer(serializers.ModelSerializer):
     enrollment = serializers.IntegerField(source="enrollment_id", read_only=True)
-    real_name = serializers.CharField(source="enrollment.user.real_name", read_only=True)
+    real_name = TextField(source="enrollment.user.real_name", read_only=True)
     city = _RegionRefSerializer(source="enrollment.region", read_only=True)
-    id_card_masked = serializers.CharField(source="enrollment.user.id_card_masked", read_only=True)
-    phone_masked = serializers.CharField(source="enrollment.user.phone_masked", read_only=True)
+    id_card_masked = TextField(source="enrollment.user.id_card_masked", read_only=True)
+    phone_masked = TextField(source="enrollment.user.phone_masked", read_only=True)
 
     class Meta:
         model = ClassMembership
@@ -58,14 +59,14 @@ class ClassMemberSerializer(serializers.ModelSerializer):
 
 
 class ClassFilter(serializers.Serializer):
-    project = serializers.IntegerField(required=False)
-    subject = serializers.IntegerField(required=False)
+    project = IdField(required=False)
+    subject = IdField(required=False)
 
 
 class ClassBuildInputSerializer(serializers.Serializer):
-    project = serializers.IntegerField()
-    subject = serializers.IntegerField(help_text="a subject of the project")
-    province = serializers.CharField(max_length=6, help_text="the province's division code, e.g. 440000")
+    project = IdField()
+    subject = IdField(help_text="a subject of the project")
+    province = TextField(max_length=6, help_text="the province's division code, e.g. 440000")
     size = serializers.IntegerField(min_value=2, max_value=500, default=svc.CLASS_SIZE)
 
 
@@ -80,9 +81,9 @@ class ClassBuildSummarySerializer(serializers.Serializer):
 
 
 class ClassMoveInputSerializer(serializers.Serializer):
-    membership = serializers.IntegerField(help_text="a member of this class")
-    to_class = serializers.IntegerField(help_text="a class of the same project, subject and province")
-    reason = serializers.CharField(max_length=200)
+    membership = IdField(help_text="a member of this class")
+    to_class = IdField(help_text="a class of the same project, subject and province")
+    reason = TextField(max_length=200)
 
 
 @extend_schema(tags=["training"])
@@ -116,7 +117,7 @@ class TrainingClassViewSet(viewsets.ReadOnlyModelViewSet):
         description="The members the caller may see: all for the tutor and the province, a city's own.",
         responses=ClassMemberSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def members(self, request, pk=None):
         klass = sel.class_access(actor=request.user, class_id=pk)
         members = sel.class_members_visible(actor=request.user, training_class=klass)

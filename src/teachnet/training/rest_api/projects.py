@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.orgs.models import Organization, Region
 
 from .. import selectors_projects as sel
@@ -43,10 +44,14 @@ def _check_manage(request, project: Project) -> None:
 
 
 class ProjectInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=svc.NAME_MAX, help_text="项目名称, unique")
-    short_name = serializers.CharField(max_length=svc.SHORT_NAME_MAX, required=False, allow_blank=True)
-    year = serializers.IntegerField(help_text=f"年度, {svc.YEAR_MIN}–{svc.YEAR_MAX}")
-    target_headcount = serializers.IntegerField(required=False, help_text="计划培训人数, 0 or more")
+    name = TextField(max_length=svc.NAME_MAX, help_text="项目名称, unique")
+    short_name = TextField(max_length=svc.SHORT_NAME_MAX, required=False, allow_blank=True)
+    year = serializers.IntegerField(
+        min_value=svc.YEAR_MIN, max_value=svc.YEAR_MAX, help_text=f"年度, {svc.YEAR_MIN}–{svc.YEAR_MAX}"
+    )
+    target_headcount = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, help_text="计划培训人数, 0 or more"
+    )
     office = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(type=Organization.Type.PROJECT_OFFICE),
         help_text="项目办: an organization of type project office",
@@ -105,7 +110,7 @@ class ProjectWriteMixin:
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="学段 + 学科, e.g. 初中数学")
+    label = TextField(read_only=True, help_text="学段 + 学科, e.g. 初中数学")
 
     class Meta:
         model = Subject
@@ -114,7 +119,7 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 class SubjectInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=[(s, s) for s in svc.SUBJECT_STAGES], help_text="学段")
-    name = serializers.CharField(max_length=svc.SUBJECT_NAME_MAX, help_text="学科, without the stage: 数学")
+    name = TextField(max_length=svc.SUBJECT_NAME_MAX, help_text="学科, without the stage: 数学")
 
 
 class SubjectsAddedSerializer(serializers.Serializer):
@@ -198,17 +203,17 @@ class _QuotaSubjectSerializer(serializers.ModelSerializer):
 
 class QuotaSerializer(serializers.Serializer):
     region = _QuotaRegionSerializer(help_text="a province or a city")
-    province = serializers.CharField(source="region.province_code", help_text="the province's division code")
+    province = TextField(source="region.province_code", help_text="the province's division code")
     subject = _QuotaSubjectSerializer()
     places = serializers.IntegerField(help_text="名额")
 
 
 class QuotaWarningSerializer(serializers.Serializer):
-    province = serializers.CharField(source="province.code")
+    province = TextField(source="province.code")
     subject = serializers.IntegerField(source="subject.pk")
     province_places = serializers.IntegerField(help_text="the province's own quota")
     city_places = serializers.IntegerField(help_text="its cities' quotas added up: more than the province's")
-    message = serializers.CharField()
+    message = TextField()
 
 
 class QuotaListSerializer(serializers.Serializer):
@@ -220,17 +225,13 @@ class QuotaListSerializer(serializers.Serializer):
 
 
 class QuotaFilter(serializers.Serializer):
-    province = serializers.CharField(
-        required=False, max_length=6, help_text="a province's code: it and its cities"
-    )
-    region = serializers.CharField(required=False, max_length=6, help_text="one region's code")
-    subject = serializers.IntegerField(required=False)
+    province = TextField(required=False, max_length=6, help_text="a province's code: it and its cities")
+    region = TextField(required=False, max_length=6, help_text="one region's code")
+    subject = IdField(required=False)
 
 
 class QuotaXlsxFilter(serializers.Serializer):
-    province = serializers.CharField(
-        required=False, max_length=6, help_text="a province's code: it and its cities"
-    )
+    province = TextField(required=False, max_length=6, help_text="a province's code: it and its cities")
 
 
 class QuotaInputSerializer(serializers.Serializer):
@@ -238,8 +239,10 @@ class QuotaInputSerializer(serializers.Serializer):
 
 
 class QuotaImportInputSerializer(serializers.Serializer):
+    # An empty file is one more file that is not an xlsx: the import's own 422 says so, row 0.
     file = serializers.FileField(
-        help_text="xlsx with the columns 地区代码, 地区, 学段, 学科, 名额; one row per quota"
+        allow_empty_file=True,
+        help_text="xlsx with the columns 地区代码, 地区, 学段, 学科, 名额; one row per quota",
     )
     mode = serializers.ChoiceField(
         choices=[("add", "add"), ("replace", "replace")],
@@ -258,13 +261,13 @@ class QuotaImportSerializer(serializers.Serializer):
 
 class QuotaFileErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Excel 行号（表头为第 1 行）；0 表示整个文件")
-    column = serializers.CharField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
-    code = serializers.CharField()
-    message = serializers.CharField()
+    column = TextField(allow_blank=True, help_text="列标题；整行或整个文件的错误为空")
+    code = TextField()
+    message = TextField()
 
 
 class QuotaImportRejectedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     errors = QuotaFileErrorSerializer(many=True)
 
 
@@ -332,12 +335,12 @@ class ProjectQuotaImportView(APIView):
     @extend_schema(
         summary="导入名额表",
         description=(
-            "PROJECT_MANAGE (403 otherwise). The file is saved whole or not at all: any bad row is a 400 "
+            "PROJECT_MANAGE (403 otherwise). The file is saved whole or not at all: any bad row is a 422 "
             "listing every error with its Excel row (the header is row 1; 0 for the whole file), its column "
-            "and what to do. A file that is not really an xlsx, or too large, is a 400 of one error."
+            "and what to do. A file that is not really an xlsx, or too large, is a 422 of one error."
         ),
         request={"multipart/form-data": QuotaImportInputSerializer},
-        responses={200: QuotaImportSerializer, 400: QuotaImportRejectedSerializer},
+        responses={200: QuotaImportSerializer, 422: QuotaImportRejectedSerializer},
     )
     def post(self, request, project_id):
         project = _project(request, project_id)
@@ -355,7 +358,9 @@ class ProjectQuotaImportView(APIView):
                 "detail": _("名额表有 %(n)d 处错误，没有保存任何名额。") % {"n": len(exc.errors)},
                 "errors": exc.errors,
             }
-            return Response(QuotaImportRejectedSerializer(body).data, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                QuotaImportRejectedSerializer(body).data, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+            )
         warnings = sel.quota_warnings(quotas=list(sel.quota_list(project=project)))
         body = {**result.__dict__, "warnings": warnings}
         return Response(QuotaImportSerializer(body).data)

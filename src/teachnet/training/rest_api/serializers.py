@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.orgs.models import Organization, Region
 
 from ..models import ExpertTeamMember, Phase, Project, ProviderSubject, Subject
@@ -42,7 +43,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class PhaseSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.Kind.choices)
-    phase_display = serializers.CharField(read_only=True)
+    phase_display = TextField(read_only=True)
     starts_on = serializers.DateField(allow_null=True)
     ends_on = serializers.DateField(allow_null=True)
     state = serializers.ChoiceField(choices=Phase.State.choices, read_only=True, allow_null=True)
@@ -56,7 +57,9 @@ class PhaseInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs["starts_on"] is None) != (attrs["ends_on"] is None):
-            raise serializers.ValidationError(_("请同时填写开始和结束日期，或两项都留空。"))
+            raise serializers.ValidationError(
+                _("请同时填写开始和结束日期，或两项都留空。"), code="dates_paired"
+            )
         return attrs
 
 
@@ -72,7 +75,7 @@ class TeamStatusSerializer(serializers.Serializer):
     has_chief = serializers.BooleanField()
     frontline_percent = serializers.IntegerField()
     ok = serializers.BooleanField()
-    problems = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(child=TextField())
 
 
 class _SubjectRefSerializer(serializers.ModelSerializer):
@@ -98,18 +101,18 @@ class ProviderSubjectSerializer(serializers.ModelSerializer):
 
 
 class ProviderSubjectInputSerializer(serializers.Serializer):
-    project = serializers.IntegerField()
-    provider = serializers.IntegerField(help_text="an organization of type provider or university")
-    subject = serializers.IntegerField(help_text="a subject of the project")
+    project = IdField()
+    provider = IdField(help_text="an organization of type provider or university")
+    subject = IdField(help_text="a subject of the project")
 
 
 class ProviderSubjectFilter(serializers.Serializer):
-    project = serializers.IntegerField(required=False)
+    project = IdField(required=False)
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
     team_role = serializers.ChoiceField(source="role", choices=ExpertTeamMember.Role.choices)
-    team_role_display = serializers.CharField(source="get_role_display", read_only=True)
+    team_role_display = TextField(source="get_role_display", read_only=True)
     has_account = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,11 +124,11 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class TeamMemberInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
+    name = TextField(max_length=60)
     team_role = serializers.ChoiceField(choices=ExpertTeamMember.Role.choices)
-    organization = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    title = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(
+    organization = TextField(max_length=120, required=False, allow_blank=True, default="")
+    title = TextField(max_length=60, required=False, allow_blank=True, default="")
+    phone = TextField(
         max_length=20,
         required=False,
         allow_blank=True,
@@ -135,7 +138,7 @@ class TeamMemberInputSerializer(serializers.Serializer):
 
 
 class TeamMemberCreatedSerializer(TeamMemberSerializer):
-    activation_code = serializers.CharField(allow_null=True, read_only=True)
+    activation_code = TextField(allow_null=True, read_only=True)
 
     class Meta(TeamMemberSerializer.Meta):
         fields = [*TeamMemberSerializer.Meta.fields, "activation_code"]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from teachnet.accounts.permissions import get_visible_or_404
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
+from teachnet.core.rest_api.fields import IdField, TextField
 
 from .. import services_sessions as services
 from ..models import ProviderSubject
@@ -27,7 +28,7 @@ from ..selectors import provider_subject_access
 
 class TrainerSessionSerializer(serializers.ModelSerializer):
     session_kind = serializers.ChoiceField(source="kind", choices=TrainerSession.Kind.choices)
-    session_kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    session_kind_display = TextField(source="get_kind_display", read_only=True)
     present_count = serializers.IntegerField(read_only=True, help_text="trainers recorded present")
 
     class Meta:
@@ -48,7 +49,7 @@ class TrainerSessionSerializer(serializers.ModelSerializer):
 
 class TrainerSessionInputSerializer(serializers.Serializer):
     session_kind = serializers.ChoiceField(choices=TrainerSession.Kind.choices)
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     hours = serializers.DecimalField(
@@ -59,7 +60,7 @@ class TrainerSessionInputSerializer(serializers.Serializer):
         default=None,
         help_text="学时; left out or null, the clock hours between the two times",
     )
-    place = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    place = TextField(max_length=300, required=False, allow_blank=True, default="")
 
     def fields_for_service(self) -> dict:
         fields = dict(self.validated_data)
@@ -69,14 +70,14 @@ class TrainerSessionInputSerializer(serializers.Serializer):
 
 class AttendanceRowSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="enrollment.user_id")
-    real_name = serializers.CharField(source="enrollment.user.real_name")
-    city = serializers.CharField(source="enrollment.region_id")
+    real_name = TextField(source="enrollment.user.real_name")
+    city = TextField(source="enrollment.region_id")
     present = serializers.BooleanField(allow_null=True, help_text="null: not recorded yet")
 
 
 class AttendanceInputSerializer(serializers.Serializer):
     present = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         allow_empty=True,
         help_text="user ids of the trainers present; every other trainer of the subject is recorded absent",
     )
@@ -84,8 +85,8 @@ class AttendanceInputSerializer(serializers.Serializer):
 
 class TrainerStatusSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="enrollment.user_id")
-    real_name = serializers.CharField(source="enrollment.user.real_name")
-    city = serializers.CharField(source="enrollment.region_id")
+    real_name = TextField(source="enrollment.user.real_name")
+    city = TextField(source="enrollment.region_id")
     concentrated_hours = serializers.DecimalField(max_digits=6, decimal_places=1)
     drill_hours = serializers.DecimalField(max_digits=6, decimal_places=1)
     training_hours = serializers.DecimalField(
@@ -96,7 +97,7 @@ class TrainerStatusSerializer(serializers.Serializer):
     drill_ok = serializers.BooleanField()
     rehearsal_ok = serializers.BooleanField()
     complete = serializers.BooleanField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=TextField())
 
 
 class _PerKindCountSerializer(serializers.Serializer):
@@ -120,7 +121,7 @@ class SessionsSummarySerializer(serializers.Serializer):
     rehearsal_ok = serializers.BooleanField(help_text="at least one remote rehearsal held")
     trainers = serializers.IntegerField()
     complete = serializers.IntegerField(help_text="trainers who meet every requirement")
-    problems = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(child=TextField())
 
 
 class TrainerTrainingStatusSerializer(serializers.Serializer):

@@ -5,20 +5,21 @@ see.
 """
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import ProjectViewSet, ProviderSubjectViewSet, TeamMemberDetailView, TeamMemberListView
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("training/provider-subjects", ProviderSubjectViewSet, basename="training-provider-subject")
 
-TEAM = "training/provider-subjects/<int:provider_subject_id>/members"
+TEAM = "training/provider-subjects/<id:provider_subject_id>/members"
 
 urlpatterns = [
     *router.urls,
     path(f"{TEAM}/", TeamMemberListView.as_view(), name="training-member-list"),
-    path(f"{TEAM}/<int:pk>/", TeamMemberDetailView.as_view(), name="training-member-detail"),
+    path(f"{TEAM}/<id:pk>/", TeamMemberDetailView.as_view(), name="training-member-detail"),
 ]
 
 # --- Trainer training (TRN-5), below the provider's subject like its team ----------------------------------
@@ -29,17 +30,17 @@ from .sessions import (  # noqa: E402
     TrainerTrainingStatusView,
 )
 
-SESSIONS = "training/provider-subjects/<int:provider_subject_id>/sessions"
+SESSIONS = "training/provider-subjects/<id:provider_subject_id>/sessions"
 urlpatterns += [
     path(f"{SESSIONS}/", TrainerSessionListView.as_view(), name="training-session-list"),
-    path(f"{SESSIONS}/<int:pk>/", TrainerSessionDetailView.as_view(), name="training-session-detail"),
+    path(f"{SESSIONS}/<id:pk>/", TrainerSessionDetailView.as_view(), name="training-session-detail"),
     path(
-        f"{SESSIONS}/<int:pk>/attendance/",
+        f"{SESSIONS}/<id:pk>/attendance/",
         SessionAttendanceView.as_view(),
         name="training-session-attendance",
     ),
     path(
-        "training/provider-subjects/<int:provider_subject_id>/trainer-status/",
+        "training/provider-subjects/<id:provider_subject_id>/trainer-status/",
         TrainerTrainingStatusView.as_view(),
         name="training-trainer-status",
     ),
@@ -48,7 +49,7 @@ urlpatterns += [
 # --- Classes (TRN-6) ----------------------------------------------------------------------------------------
 from .classes import TrainingClassViewSet  # noqa: E402
 
-_classes = SimpleRouter()
+_classes = IdRouter()
 _classes.register("training/classes", TrainingClassViewSet, basename="training-class")
 urlpatterns += _classes.urls
 
@@ -63,16 +64,16 @@ from .projects import (  # noqa: E402
     ProjectSubjectsGP2011View,
 )
 
-PROJECT = "projects/<int:project_id>"
+PROJECT = "projects/<id:project_id>"
 urlpatterns += [
     path(f"{PROJECT}/subjects/", ProjectSubjectListView.as_view(), name="project-subject-list"),
     path(f"{PROJECT}/subjects/gp2011/", ProjectSubjectsGP2011View.as_view(), name="project-subjects-gp2011"),
-    path(f"{PROJECT}/subjects/<int:pk>/", ProjectSubjectDetailView.as_view(), name="project-subject-detail"),
+    path(f"{PROJECT}/subjects/<id:pk>/", ProjectSubjectDetailView.as_view(), name="project-subject-detail"),
     path(f"{PROJECT}/quotas/", ProjectQuotaListView.as_view(), name="project-quota-list"),
     path(f"{PROJECT}/quotas/import/", ProjectQuotaImportView.as_view(), name="project-quota-import"),
     path(f"{PROJECT}/quotas/xlsx/", ProjectQuotaXlsxView.as_view(), name="project-quota-xlsx"),
     path(
-        f"{PROJECT}/quotas/<str:region_code>/<int:subject_id>/",
+        f"{PROJECT}/quotas/<region:region_code>/<id:subject_id>/",
         ProjectQuotaDetailView.as_view(),
         name="project-quota-detail",
     ),

@@ -78,7 +78,7 @@ class ProjectViewSet(ProjectWriteMixin, viewsets.ReadOnlyModelViewSet):
         responses=PhaseSerializer(many=True),
     )
     @extend_schema(methods=["PUT"], request=PhasesInputSerializer, responses=PhaseSerializer(many=True))
-    @action(detail=True, methods=["get", "put"])
+    @action(detail=True, methods=["get", "put"], pagination_class=None)
     def phases(self, request, pk=None):
         if request.method == "GET":
             project = get_visible_or_404(actor=request.user, model=Project, perm=Perm.PROJECT_OVERVIEW, pk=pk)

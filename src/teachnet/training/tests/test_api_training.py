@@ -54,7 +54,7 @@ def test_phases_set_by_the_project_office(project_office, project):
     assert project.phases.get().kind == "remote_training"
 
 
-def test_a_contradiction_is_a_400_naming_the_field(project_office, project):
+def test_a_contradiction_is_a_422_naming_the_field(project_office, project):
     response = client_for(project_office).put(
         phases_url(project),
         {
@@ -65,7 +65,7 @@ def test_a_contradiction_is_a_400_naming_the_field(project_office, project):
         },
         format="json",
     )
-    assert response.status_code == 400 and "summary_starts_on" in response.json()
+    assert response.status_code == 422 and "summary_starts_on" in response.json()
 
 
 def test_a_city_lead_cannot_set_phases(gz_city_lead, project):
@@ -121,7 +121,7 @@ def test_provider_admin_builds_and_submits(provider_admin, bnu_pe):
     assert created.status_code == 201
     assert created.json()["activation_code"] and created.json()["has_account"] is True
     refused = client.post(f"{PS}{bnu_pe.pk}/submit/")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     team_fill(bnu_pe, chiefs=0, experts=5, frontline=3, researchers=1)
     submitted = client.post(f"{PS}{bnu_pe.pk}/submit/")
     assert submitted.status_code == 200 and submitted.json()["submitted_at"]

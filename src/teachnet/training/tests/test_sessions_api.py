@@ -56,13 +56,13 @@ def test_provider_admin_creates_and_lists_sessions(provider_admin, bnu_pe):
     assert [s["id"] for s in listed] == [body["id"]]
 
 
-def test_a_rehearsal_after_the_remote_training_starts_is_a_400_naming_ends_at(provider_admin, bnu_pe):
+def test_a_rehearsal_after_the_remote_training_starts_is_a_422_naming_ends_at(provider_admin, bnu_pe):
     response = client_for(provider_admin).post(
         url(bnu_pe, "sessions/"),
         {**BODY, "starts_at": "2011-03-27T19:00:00+08:00", "ends_at": "2011-03-27T21:00:00+08:00"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "ends_at" in response.json()
 
 
@@ -88,12 +88,12 @@ def test_attendance_set_and_status(provider_admin, bnu_pe, trainers):
     assert (summary["rehearsal_ok"], summary["complete"], summary["trainers"]) == (True, 1, 2)
 
 
-def test_attendance_for_a_non_trainer_is_a_400(provider_admin, bnu_pe, trainers, tutor):
+def test_attendance_for_a_non_trainer_is_a_422(provider_admin, bnu_pe, trainers, tutor):
     s = session(bnu_pe, Kind.CONCENTRATED, 2, hours=6)
     response = client_for(provider_admin).put(
         url(bnu_pe, f"sessions/{s.pk}/attendance/"), {"present": [tutor.pk]}, format="json"
     )
-    assert response.status_code == 400 and "present" in response.json()
+    assert response.status_code == 422 and "present" in response.json()
 
 
 def test_update_and_delete(project_office, bnu_pe):
