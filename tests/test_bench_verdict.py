@@ -48,8 +48,7 @@ def test_a_limit_tightened_for_a_run_is_the_one_checked():
         Verdict(LIMITS, ["speed=1"])
 
 
-# roster_import.py gains its verdict with the approval work of issue 19 (branch roster-speed).
-PENDING = {"verdict.py", "roster_import.py"}
+PENDING = {"verdict.py"}
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in BENCH.glob("*.py") if p.name not in PENDING))

@@ -75,6 +75,9 @@ class Submission(TimeStampedModel):
     # Bumped by every write to the rows: of two uploads racing for the same table, the second sees that the
     # version moved under it and is told, instead of interleaving its rows with the first's.
     version = models.PositiveIntegerField(default=0)
+    # How far opening accounts for the approved rows got (row_no, counts so far, the rows' version), written
+    # in each batch's own transaction: a job that fails half-way resumes after its last committed batch.
+    enroll_checkpoint = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("上报表")

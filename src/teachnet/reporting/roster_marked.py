@@ -11,24 +11,23 @@ import os
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
-from .roster_check import RosterCheck, RosterError, column_letter
+from teachnet.core.xlsx_writer import Cell, Style, Workbook
 
-ERROR_FILL = PatternFill(fill_type="solid", start_color="FFC7CE", end_color="FFC7CE")
+from .roster_check import RosterCheck, RosterError
+
+ERROR_STYLE = Style(fill="FFC7CE")
+BOLD = Style(bold=True)
 SUMMARY_TITLE = "错误汇总"
 COMMENT_AUTHOR = "teachnet"
 COLUMN_WIDTHS = {"序号": 6, "身份证号": 22, "手机号码": 14, "电子邮箱": 26, "工作单位": 30, "备注": 20}
 
 
 def write_marked_copy(*, check: RosterCheck, path_in: str | os.PathLike, path_out: str | os.PathLike) -> None:
-    """Write the marked copy of the file `check` was made from. Rows are streamed (openpyxl write-only), so a
-    100,000-row file needs no more memory than reading it."""
+    """Write the marked copy of the file `check` was made from. Rows are streamed from calamine into the
+    streaming writer (core.xlsx_writer), so a 100,000-row file needs no more memory than reading it, and
+    takes a few seconds."""
     columns = check.columns
     position = {name: i for i, name in enumerate(columns)}
     by_cell: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -45,42 +44,37 @@ def write_marked_copy(*, check: RosterCheck, path_in: str | os.PathLike, path_ou
             by_cell[(error.row, 0)].append(error.message)
             by_row[error.row].append(error.message)
 
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(SUMMARY_TITLE)
-    _write_summary(summary, check.errors, check.warnings)
-    data = book.create_sheet(_data_title(check.sheet))
-    for i, name in enumerate(columns):
-        data.column_dimensions[column_letter(i)].width = COLUMN_WIDTHS.get(name, 10)
-    with open(path_in, "rb") as fh, CalamineWorkbook.from_filelike(fh) as source:
-        sheet = source.get_sheet_by_name(check.sheet) if check.sheet else source.get_sheet_by_index(0)
-        for row_no, raw in enumerate(sheet.iter_rows(), start=1):
-            values = [_plain(v, data) for v in raw]
-            bad = by_row.get(row_no)
-            if bad is not None:
-                # The header row's errors (a hidden column) stay on their own cells.
-                _mark_row(data, row_no, values, by_cell, bad if row_no > 1 else None)
-            data.append(values)
-    book.save(path_out)
+    with Workbook(path_out, comment_author=COMMENT_AUTHOR) as book:
+        with book.sheet(SUMMARY_TITLE, widths={0: 8, 1: 14, 2: 100}) as summary:
+            _write_summary(summary, check.errors, check.warnings)
+        widths = {i: COLUMN_WIDTHS.get(name, 10) for i, name in enumerate(columns)}
+        with (
+            book.sheet(_data_title(check.sheet), widths=widths) as data,
+            open(path_in, "rb") as fh,
+            CalamineWorkbook.from_filelike(fh) as source,
+        ):
+            sheet = source.get_sheet_by_name(check.sheet) if check.sheet else source.get_sheet_by_index(0)
+            # Values go out as calamine read them (a formula's saved value, never the formula); the writer
+            # keeps text as text, so a value starting with "=" cannot become a formula in the copy.
+            for row_no, values in enumerate(sheet.iter_rows(), start=1):
+                bad = by_row.get(row_no)
+                if bad is not None:
+                    # The header row's errors (a hidden column) stay on their own cells.
+                    _mark_row(row_no, values, by_cell, bad if row_no > 1 else None)
+                data.append(values)
 
 
 def _write_summary(ws, errors: list[RosterError], warnings: list[str]) -> None:
-    bold = Font(bold=True)
-    header = [WriteOnlyCell(ws, value=title) for title in (_("行号"), _("列"), _("错误说明"))]
-    for cell in header:
-        cell.font = bold
-    ws.column_dimensions["A"].width = 8
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 100
-    ws.append(header)
+    ws.append([Cell(title, style=BOLD) for title in (_("行号"), _("列"), _("错误说明"))])
     if not errors:
-        ws.append(["", "", _("没有发现错误。")])
+        ws.append([None, None, _("没有发现错误。")])
     for error in errors:
-        ws.append([error.row or "", error.column or _("（整行）"), _text_cell(ws, error.message)])
+        ws.append([error.row or None, error.column or _("（整行）"), error.message])
     for warning in warnings:
-        ws.append(["", _("提示"), _text_cell(ws, warning)])
+        ws.append([None, _("提示"), warning])
 
 
-def _mark_row(ws, row_no: int, values: list, by_cell, row_messages: list[str] | None) -> None:
+def _mark_row(row_no: int, values: list, by_cell, row_messages: list[str] | None) -> None:
     if len(values) == 0:
         values.append(None)
     for col in range(len(values)):
@@ -89,40 +83,12 @@ def _mark_row(ws, row_no: int, values: list, by_cell, row_messages: list[str] | 
             messages = row_messages  # 序号 carries the whole row's list
         if not messages:
             continue
-        value = values[col]
-        cell = value if isinstance(value, Cell) else _text_cell(ws, value)
-        cell.fill = ERROR_FILL
-        comment = Comment("\n".join(messages), COMMENT_AUTHOR)
-        comment.width, comment.height = 320, min(60 + 20 * len(messages), 400)
-        cell.comment = comment
-        values[col] = cell
-
-
-def _plain(value, ws):
-    """A value as read, ready for openpyxl: whole floats back to ints (序号 1, not 1.0)."""
-    kind = type(value)
-    if kind is float and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if kind is str:
-        if value == "":
-            return None
-        if value[0] == "=" or not value.isprintable():
-            return _text_cell(ws, value)
-    return value
-
-
-def _text_cell(ws, value):
-    """A cell that stays text: a value starting with "=" was text in the upload and must not become a formula
-    in the copy (formula injection), and control characters openpyxl refuses are dropped."""
-    if isinstance(value, Cell):
-        return value
-    cell = WriteOnlyCell(ws)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+        values[col] = Cell(
+            values[col],
+            style=ERROR_STYLE,
+            comment="\n".join(messages),
+            comment_size=(320, min(60 + 20 * len(messages), 400)),
+        )
 
 
 def _data_title(name: str) -> str:

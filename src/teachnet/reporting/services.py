@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from teachnet.accounts.permissions import can
 from teachnet.accounts.roles import Perm
 from teachnet.core import protect
-from teachnet.core.bulk import bulk_insert
+from teachnet.core.bulk import bulk_insert, commit_unflushed
 from teachnet.orgs.models import Region
 from teachnet.training.models import Project, Subject
 
@@ -288,78 +288,126 @@ class EnrollResult:
     enrolled: int
 
 
-def submission_enroll(*, submission: Submission, reporter=None) -> EnrollResult:
+ENROLL_BATCH = 5000
+_ROW_FIELDS = (
+    "row_no", "real_name", "gender", "id_card_encrypted", "id_card_hash", "id_card_masked", "phone_encrypted",
+    "phone_hash", "phone_masked", "email", "organization_name", "region_id", "stage", "subject_name",
+)  # fmt: skip
+_COUNTS = ("people", "accounts_created", "accounts_matched", "phone_taken", "enrolled")
+
+
+def submission_enroll(*, submission: Submission, reporter=None, batch: int = ENROLL_BATCH) -> EnrollResult:
     """Match each approved row to an account by ID number or open one, enroll it in the project subject and
-    give it its role. Safe to run again: nothing is created twice."""
-    from teachnet.accounts.roles import Role
-    from teachnet.accounts.services import ReportedPerson, accounts_match_or_create, roles_grant_bulk
+    give it its role. Safe to run again: nothing is created twice.
+
+    The rows go in batches of `batch`, each in its own transaction together with the table's checkpoint
+    (the last row done and the counts so far), so 100,000 people never hold one transaction for half a
+    minute, the progress bar moves with each batch, and a run that fails half-way is resumed by the next run
+    after its last committed batch. The checkpoint belongs to the rows' version: rows uploaded anew start
+    from the first row again.
+    """
     from teachnet.orgs.models import Organization
     from teachnet.orgs.services import organizations_ensure
-    from teachnet.training.models import Enrollment
-    from teachnet.training.services import enrollments_add
 
     submission = _fresh(submission)
     if submission.state != Submission.State.APPROVED:
         raise ValidationError(_("只有审核通过的表才能生成账号。"), code="not_approved")
-    rows = list(SubmissionRow.objects.filter(submission=submission).order_by("row_no"))
-    steps = 4
+    rows = SubmissionRow.objects.filter(submission=submission)
+    total = rows.count()
     if reporter:
-        reporter.running(total=steps, message=_("正在匹配工作单位"))
+        reporter.running(total=total, message=_("正在匹配工作单位"))
     # A work unit named in a table and not yet registered is taken to be a school of that county; admins can
-    # correct its type later.
+    # correct its type later. Once for the whole table: a few hundred schools, not one lookup per batch.
     orgs = organizations_ensure(
-        keys={(r.region_id, r.organization_name) for r in rows}, type=Organization.Type.SCHOOL
+        keys=set(rows.values_list("region_id", "organization_name").distinct()), type=Organization.Type.SCHOOL
     )
-    if reporter:
-        reporter.advance(done=1, message=_("正在匹配和开设账号"), force=True)
-    people = [
-        ReportedPerson(
-            real_name=r.real_name, gender={"男": "M", "女": "F"}.get(r.gender, ""),
-            id_card_encrypted=r.id_card_encrypted, id_card_hash=r.id_card_hash,
-            id_card_masked=r.id_card_masked, phone_encrypted=r.phone_encrypted, phone_hash=r.phone_hash,
-            phone_masked=r.phone_masked,
-            email=r.email, organization_id=orgs.get((r.region_id, r.organization_name.strip()[:120])),
-            region_id=r.region_id,
-        )
-        for r in rows
-    ]  # fmt: skip
-    match = accounts_match_or_create(people=people)
-    if reporter:
-        reporter.advance(done=2, message=_("正在授予角色"), force=True)
-    role = Role.LEARNER if submission.kind == Kind.TRAINEE else Role.BACKBONE_TRAINER
-    roles_grant_bulk(
-        grants=[(match.user_ids[p.id_card_hash], role, p.organization_id, p.region_id) for p in people],
-        project=submission.project, granted_by=None,
-    )  # fmt: skip
-    if reporter:
-        reporter.advance(done=3, message=_("正在登记参训"), force=True)
-    enrolled = 0
-    if submission.kind == Kind.TRAINEE:
-        entries = [(match.user_ids[p.id_card_hash], submission.subject_id, Enrollment.Role.LEARNER,
-                    submission.region_id) for p in people]  # fmt: skip
-        enrolled = enrollments_add(
-            project=submission.project, entries=entries, source=f"submission:{submission.pk}"
-        )
-    else:
-        subjects = {(s.stage, s.name): s.pk for s in submission.project.subjects.all()}
-        entries = [
-            (match.user_ids[r.id_card_hash], subjects[(r.stage, r.subject_name)], Enrollment.Role.TRAINER,
-             r.region_id[:4] + "00")
-            for r in rows if (r.stage, r.subject_name) in subjects
-        ]  # fmt: skip
-        enrolled = enrollments_add(
-            project=submission.project, entries=entries, source=f"submission:{submission.pk}"
-        )
-    result = EnrollResult(people=len(rows), accounts_created=match.created, accounts_matched=match.matched,
-                          phone_taken=match.phone_taken, enrolled=enrolled)  # fmt: skip
-    _event(submission=submission, actor=None, action="enroll", from_state=submission.state,
-           **{k: v for k, v in result.__dict__.items()})  # fmt: skip
+    counts = dict.fromkeys(_COUNTS, 0)
+    while True:
+        with transaction.atomic():
+            commit_unflushed()  # a batch lost in a crash is lost with its checkpoint: the next run redoes it
+            # The lock makes two runs on one table take turns batch by batch instead of doing a batch twice.
+            checkpoint = (
+                Submission.objects.select_for_update()
+                .filter(pk=submission.pk)
+                .values_list("enroll_checkpoint", flat=True)
+            ).get()
+            if checkpoint.get("version") == submission.version:
+                after, counts = checkpoint["row_no"], {k: checkpoint[k] for k in _COUNTS}
+            else:
+                after, counts = 0, dict.fromkeys(_COUNTS, 0)
+            part = list(rows.filter(row_no__gt=after).order_by("row_no").values_list(*_ROW_FIELDS)[:batch])
+            if not part:
+                break
+            for key, value in _enroll_batch(submission=submission, rows=part, orgs=orgs).items():
+                counts[key] += value
+            Submission.objects.filter(pk=submission.pk).update(
+                enroll_checkpoint={"version": submission.version, "row_no": part[-1][0], **counts}
+            )
+        if reporter:
+            reporter.advance(done=counts["people"], message=_("正在开设账号、授予角色、登记参训"), force=True)
+    result = EnrollResult(**counts)
+    with transaction.atomic():
+        # Done: the next run (a re-approval, a retry) goes over every row again and finds nothing to create.
+        Submission.objects.filter(pk=submission.pk).update(enroll_checkpoint={})
+        _event(submission=submission, actor=None, action="enroll", from_state=submission.state, **counts)
     if reporter:
         reporter.finish(
             message=_("已处理 %(n)d 人：新开账号 %(c)d 个，匹配已有账号 %(m)d 个。")
             % {"n": result.people, "c": result.accounts_created, "m": result.accounts_matched}
         )
     return result
+
+
+def _enroll_batch(*, submission: Submission, rows: list[tuple], orgs: dict) -> dict[str, int]:
+    """Accounts, roles and enrollments for one batch of rows (tuples of _ROW_FIELDS), in the caller's
+    transaction; returns what it added to the counts."""
+    from teachnet.accounts.roles import Role
+    from teachnet.accounts.services import ReportedPerson, accounts_match_or_create, roles_grant_bulk
+    from teachnet.training.models import Enrollment
+    from teachnet.training.services import enrollments_add
+
+    gender = {"男": "M", "女": "F"}
+    people = [
+        ReportedPerson(
+            real_name=name, gender=gender.get(sex, ""), id_card_encrypted=id_enc, id_card_hash=id_hash,
+            id_card_masked=id_masked, phone_encrypted=phone_enc, phone_hash=phone_hash,
+            phone_masked=phone_masked, email=email,
+            organization_id=orgs.get((region, org_name.strip()[:120])), region_id=region,
+        )
+        for (_no, name, sex, id_enc, id_hash, id_masked, phone_enc, phone_hash, phone_masked, email, org_name,
+             region, _stage, _subject) in rows
+    ]  # fmt: skip
+    match = accounts_match_or_create(people=people)
+    role = Role.LEARNER if submission.kind == Kind.TRAINEE else Role.BACKBONE_TRAINER
+    grants = [(match.user_ids[p.id_card_hash], role, p.organization_id, p.region_id) for p in people]
+    if submission.kind == Kind.TRAINEE:
+        entries = [(match.user_ids[p.id_card_hash], submission.subject_id, Enrollment.Role.LEARNER,
+                    submission.region_id) for p in people]  # fmt: skip
+    else:
+        subjects = {(s.stage, s.name): s.pk for s in submission.project.subjects.all()}
+        entries = [
+            (match.user_ids[p.id_card_hash], subjects[(r[12], r[13])], Enrollment.Role.TRAINER,
+             p.region_id[:4] + "00")
+            for p, r in zip(people, rows, strict=True) if (r[12], r[13]) in subjects
+        ]  # fmt: skip
+    enrolled = 0
+    # Accounts opened in this batch hold no role and no enrollment yet: theirs go in without a conflict check.
+    for new in (True, False):
+        mine = [g for g in grants if (g[0] in match.new_ids) == new]
+        roles_grant_bulk(grants=mine, project=submission.project, granted_by=None, users_are_new=new)
+        enrolled += enrollments_add(
+            project=submission.project,
+            entries=[e for e in entries if (e[0] in match.new_ids) == new],
+            source=f"submission:{submission.pk}",
+            users_are_new=new,
+        )
+    return {
+        "people": len(rows),
+        "accounts_created": match.created,
+        "accounts_matched": match.matched,
+        "phone_taken": match.phone_taken,
+        "enrolled": enrolled,
+    }
 
 
 # --- Upload attempts: the file is kept, checked in the background, and the outcome recorded ----------------

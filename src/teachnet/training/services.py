@@ -28,10 +28,15 @@ from .models import Enrollment, ExpertTeamMember, Phase, Project, ProviderSubjec
 
 
 def enrollments_add(
-    *, project: Project, entries: Iterable[tuple[int, int, str, str]], source: str = ""
+    *,
+    project: Project,
+    entries: Iterable[tuple[int, int, str, str]],
+    source: str = "",
+    users_are_new: bool = False,
 ) -> int:
     """(user id, subject id, role, city code) each; a person already enrolled in the project keeps their
-    enrollment (a re-approval never enrolls twice)."""
+    enrollment (a re-approval never enrolls twice). With `users_are_new` (accounts opened in the caller's
+    transaction, enrolled nowhere yet) the rows are copied in without the conflict check."""
     rows = (
         {
             "project_id": project.pk,
@@ -43,9 +48,7 @@ def enrollments_add(
         }
         for u, s, role, region in entries
     )
-    before = Enrollment.objects.filter(project=project).count()
-    bulk_insert(Enrollment, rows, ignore_conflicts=True)
-    return Enrollment.objects.filter(project=project).count() - before
+    return bulk_insert(Enrollment, rows, ignore_conflicts=not users_are_new)
 
 
 def subjects_ensure(*, project: Project, specs) -> list[Subject]:
