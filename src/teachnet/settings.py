@@ -288,6 +288,9 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "teachnet.reporting.models.Kind",
         "NotificationKindEnum": "teachnet.notifications.kinds.Kind",
         "NotificationChannelEnum": "teachnet.notifications.kinds.Channel",
+        "DutyQuestionStateEnum": "teachnet.duty.models.Question.State",
+        "DutyQuestionEventKindEnum": "teachnet.duty.models.QuestionEvent.Kind",
+        "DiscussionBoardKindEnum": "teachnet.discussions.models.Board.Kind",
     },
 }
 

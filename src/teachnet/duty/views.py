@@ -136,7 +136,9 @@ def _question_page(request, question: Question, *, answer_form=None, status=200)
             "unit": unit,
             "events": question.events.select_related("actor"),
             "may_claim": expert and question.state == Question.State.WAITING,
-            "may_answer": expert and open_ and (question.state == Question.State.WAITING or mine),
+            # A refused answer comes back in its form, so what was typed is there to copy.
+            "may_answer": (expert and open_ and (question.state == Question.State.WAITING or mine))
+            or answer_form is not None,
             "may_release": may_release,
             "answer_form": answer_form or AnswerForm(),
             "release_form": ReleaseForm(),
