@@ -84,6 +84,7 @@ def build_world(
     gz_class = TrainingClass.objects.create(
         project=project, subject=pe, province=gd, name="广州初中体育1班", tutor=tutor
     )
+    gz_class.cities.add(Region.objects.get(code="440100"))
     mates = [persona(f"mate{i}", "learner", organization=orgs["gz_school"], project=project) for i in (1, 2)]
     for user in (learner, *mates):
         ClassMembership.objects.create(
@@ -94,12 +95,28 @@ def build_world(
     sz_class = TrainingClass.objects.create(
         project=project, subject=pe, province=gd, name="深圳初中体育1班", tutor=tutor2
     )
+    sz_class.cities.add(Region.objects.get(code="440300"))
     ClassMembership.objects.create(
         training_class=sz_class, enrollment=_enroll(project, pe, sz_learner, "440300")
     )
     return World(
-        project=project, bnu=bnu, swu=swu, ps=ps, swu_ps=swu_ps, chief=chief_expert, expert2=expert2,
-        expert3=expert3, swu_expert=swu_expert, swu_admin=swu_admin, provider_admin=provider_admin,
-        tutor=tutor, tutor2=tutor2, learner=learner, mates=mates, sz_learner=sz_learner, gz_class=gz_class,
-        sz_class=sz_class, office=project_office,
-    )  # fmt: skip
+        project=project,
+        bnu=bnu,
+        swu=swu,
+        ps=ps,
+        swu_ps=swu_ps,
+        chief=chief_expert,
+        expert2=expert2,
+        expert3=expert3,
+        swu_expert=swu_expert,
+        swu_admin=swu_admin,
+        provider_admin=provider_admin,
+        tutor=tutor,
+        tutor2=tutor2,
+        learner=learner,
+        mates=mates,
+        sz_learner=sz_learner,
+        gz_class=gz_class,
+        sz_class=sz_class,
+        office=project_office,
+    )

@@ -87,8 +87,12 @@ def test_claim_release_answer_through_the_api(world):
     )
     body = r.json()
     assert body["state"] == "answered" and [e["kind"] for e in body["events"]] == [
-        "forwarded", "claimed", "released", "claimed", "answered"
-    ]  # fmt: skip
+        "forwarded",
+        "claimed",
+        "released",
+        "claimed",
+        "answered",
+    ]
     assert body["seconds_to_answer_display"]
 
 

@@ -47,9 +47,12 @@ def test_the_provider_admin_puts_three_experts_on_duty_and_it_is_recorded(world)
     assert event.data["after"] == sorted([world.chief.pk, world.expert2.pk, world.expert3.pk])
     # Saving the same list again writes nothing more
     services.roster_set(
-        actor=world.provider_admin, project=world.project, provider=world.bnu, day=today,
+        actor=world.provider_admin,
+        project=world.project,
+        provider=world.bnu,
+        day=today,
         experts=[world.chief, world.expert2, world.expert3],
-    )  # fmt: skip
+    )
     assert AuditEvent.objects.filter(verb="duty.roster_set").count() == 1
 
 
@@ -69,9 +72,12 @@ def test_the_chief_expert_may_arrange_duty_but_a_subject_expert_and_another_prov
 def test_only_the_providers_own_experts_can_be_put_on_duty(world):
     with pytest.raises(ValidationError) as exc:
         services.roster_set(
-            actor=world.provider_admin, project=world.project, provider=world.bnu, day=timezone.localdate(),
+            actor=world.provider_admin,
+            project=world.project,
+            provider=world.bnu,
+            day=timezone.localdate(),
             experts=[world.chief, world.swu_expert],
-        )  # fmt: skip
+        )
     assert "experts" in exc.value.message_dict
     assert not DutyShift.objects.exists()
 
@@ -118,9 +124,12 @@ def test_short_days_are_flagged_from_today_within_the_lookahead(world, settings)
 
 def test_a_forwarded_question_waits_then_is_claimed_and_answered_with_every_step_recorded(world):
     services.roster_set(
-        actor=world.provider_admin, project=world.project, provider=world.bnu, day=timezone.localdate(),
+        actor=world.provider_admin,
+        project=world.project,
+        provider=world.bnu,
+        day=timezone.localdate(),
         experts=[world.chief],
-    )  # fmt: skip
+    )
     q = forward(world)
     assert q.state == Question.State.WAITING and q.forwarded_by == world.tutor
     q = services.question_claim(actor=world.chief, question=q)
@@ -231,9 +240,10 @@ def test_response_times_per_expert_and_per_day(world):
     services.question_answer(actor=world.chief, question=q1, answer="一")
     services.question_claim(actor=world.expert2, question=q2)
     Question.objects.filter(pk=q1.pk).update(
-        forwarded_at=now - dt.timedelta(hours=5), claimed_at=now - dt.timedelta(hours=3),
+        forwarded_at=now - dt.timedelta(hours=5),
+        claimed_at=now - dt.timedelta(hours=3),
         answered_at=now - dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     unit = selectors.DutyUnit(world.project, world.bnu)
     by_expert = {r.expert: r for r in selectors.times_by_expert(unit=unit)}
     chief = by_expert[world.chief]

@@ -28,10 +28,15 @@ def provider_url(world) -> str:
 
 def forward(world, **kw) -> Question:
     return services.question_forward(
-        actor=world.tutor, provider_subject=world.ps, title=kw.get("title", "篮球课如何安排比赛？"),
-        body="<p>学练赛一体化</p>", asker=world.learner, origin_url="/discussions/threads/1/",
-        origin_label="广州初中体育1班", origin_key=kw.get("key", "k1"),
-    )  # fmt: skip
+        actor=world.tutor,
+        provider_subject=world.ps,
+        title=kw.get("title", "篮球课如何安排比赛？"),
+        body="<p>学练赛一体化</p>",
+        asker=world.learner,
+        origin_url="/discussions/threads/1/",
+        origin_label="广州初中体育1班",
+        origin_key=kw.get("key", "k1"),
+    )
 
 
 def test_the_provider_sees_its_roster_flags_and_response_times(world):
@@ -83,9 +88,12 @@ def test_malformed_days_and_missing_units_are_404(world):
 
 def test_the_expert_on_duty_claims_and_answers_from_the_queue(world):
     services.roster_set(
-        actor=world.provider_admin, project=world.project, provider=world.bnu, day=timezone.localdate(),
+        actor=world.provider_admin,
+        project=world.project,
+        provider=world.bnu,
+        day=timezone.localdate(),
         experts=[world.chief, world.expert2, world.expert3],
-    )  # fmt: skip
+    )
     q = forward(world)
     c = client_for(world.chief)
     queue = c.get(reverse("duty:queue", args=[world.project.pk, world.bnu.pk])).content.decode()
