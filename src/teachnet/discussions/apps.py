@@ -21,4 +21,4 @@ class DiscussionsConfig(AppConfig):
         duty_services.on_answered(services.on_question_answered)
         study_records.register("posts", records.posts_section)
         study_records.register("seminars", records.seminars_section)
-        menu.entry("discussions", lambda user: selectors.boards_readable(actor=user).exists())
+        menu.entry("discussions", selectors.has_boards)

@@ -14,7 +14,7 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("回复"), required=False, widget=forms.Textarea(attrs={"data-richtext": "1", "rows": 6})
+        label=_("回复内容"), required=False, widget=forms.Textarea(attrs={"data-richtext": "1", "rows": 6})
     )
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

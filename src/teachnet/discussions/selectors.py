@@ -12,7 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from teachnet.accounts.permissions import visible
+from teachnet.accounts.models import User
+from teachnet.accounts.permissions import has_any, visible
 from teachnet.accounts.roles import Perm
 from teachnet.training.models import ClassMembership, Enrollment, ExpertTeamMember, Subject, TrainingClass
 
@@ -68,6 +69,23 @@ def _board(*, kind, training_class=None, subject_id, project_id) -> Board:
         except IntegrityError:  # made by a concurrent request
             board = Board.objects.get(**lookup)
     return board
+
+
+def has_boards(user) -> bool:
+    """Whether the person has some board to read (the menu's question): boards are made on first need, so
+    this asks the relations a board is read through, not the boards."""
+    if has_any(actor=user, perm=DiscussionPerm.READ):
+        return True
+    # One query, asked once per person while nothing changes (core.menu keeps the answer).
+    return (
+        User.objects.filter(pk=user.pk)
+        .filter(
+            Exists(Enrollment.objects.filter(user_id=OuterRef("pk"), withdrawn_at__isnull=True))
+            | Exists(TrainingClass.objects.filter(tutor_id=OuterRef("pk")))
+            | Exists(ExpertTeamMember.objects.filter(user_id=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 def boards_readable(*, actor) -> QuerySet[Board]:

@@ -201,7 +201,7 @@ def post_hide(*, actor, access: Access, post: Post, reason: str) -> Post:
     """Hide a post with a reason: others see "已隐藏：reason", moderators still read it."""
     _check_moderate(access)
     reason = _reason(reason, required=True)
-    post = Post.objects.select_for_update().select_related("hidden_by").get(pk=post.pk)
+    post = Post.objects.select_for_update().get(pk=post.pk)  # who hid it is read after the lock
     if post.hidden:
         who = post.hidden_by.real_name if post.hidden_by else _("其他管理者")
         raise ValidationError(
@@ -257,7 +257,7 @@ def post_forward(*, actor, access: Access, post: Post, note: str = "") -> Forwar
     问题并反馈给学科专家团队): a question in the provider's on-duty queue, linked back to the post."""
     if not access.forward:
         raise PermissionDenied(_("只有本班辅导教师可以把帖子转交给专家团队。"))
-    post = Post.objects.select_for_update().select_related("thread", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread", "author").get(pk=post.pk)
     if post.hidden:
         raise ValidationError({"post": _("已隐藏的帖子不能转交。")})
     if post.expert_answer:

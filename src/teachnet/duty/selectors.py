@@ -208,13 +208,15 @@ def roster_days(
     ]
 
 
-def weeks(rows: list[DayRow]) -> list[list[DayRow]]:
-    """The days in weeks from Monday, for the roster page."""
-    out: list[list[DayRow]] = []
+def weeks(rows: list[DayRow]) -> list[list[DayRow | None]]:
+    """The days in weeks from Monday to Sunday, for the roster page; None for a day outside the window."""
+    out: list[list[DayRow | None]] = []
     for row in rows:
         if not out or row.day.weekday() == 0:
-            out.append([])
+            out.append([None] * row.day.weekday())
         out[-1].append(row)
+    if out:
+        out[-1] += [None] * (7 - len(out[-1]))
     return out
 
 

@@ -53,7 +53,9 @@ def roster_set(
     strangers = chosen - candidates
     if strangers:
         raise ValidationError({"experts": _("只能安排本单位专家团队中有账号的专家值班。")})
-    shifts = DutyShift.objects.select_for_update().filter(project=project, provider=provider, day=day)
+    # Two managers saving the roster at once take turns on the provider's row: the second sees the first's.
+    Organization.objects.select_for_update().filter(pk=provider.pk).first()
+    shifts = DutyShift.objects.filter(project=project, provider=provider, day=day)
     before = set(shifts.values_list("expert_id", flat=True))
     if before == chosen:
         return list(shifts.select_related("expert"))
@@ -136,9 +138,11 @@ def question_forward(
 
 
 def _locked(question: Question) -> Question:
+    # Only the question's own row is locked and read after the lock: a join read alongside it (who claimed
+    # it) would come from before the wait, so the claimer is loaded afterwards, by the id the lock saw.
     return (
-        Question.objects.select_for_update()
-        .select_related("provider_subject", "claimed_by")
+        Question.objects.select_for_update(of=("self",))
+        .select_related("provider_subject")
         .get(pk=question.pk)
     )
 
