@@ -87,7 +87,8 @@ def test_a_question_goes_from_the_class_board_to_the_expert_on_duty_and_back(
     assert f"体育课上如何做过程性评价？{RARE}" in learner.inner_text("h1")
     image = learner.locator(".post-images img").first
     image.wait_for()
-    assert learner.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) == 120
+    loaded = learner.wait_for_function("img => img.complete && img.naturalWidth", arg=image.element_handle())
+    assert loaded.json_value() == 120  # served through the access-checked view, decoded by the browser
     thread_url = learner.url
 
     # The tutor forwards it to the expert team
