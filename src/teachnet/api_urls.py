@@ -17,4 +17,6 @@ urlpatterns = [
     path("v1/", include("teachnet.reporting.rest_api.board_urls")),
     path("v1/", include("teachnet.reporting.rest_api.urls")),
     path("v1/", include("teachnet.notifications.rest_api.urls")),
+    path("v1/", include("teachnet.duty.rest_api.urls")),
+    path("v1/", include("teachnet.discussions.rest_api.urls")),
 ]

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "teachnet.learning",
     "teachnet.reporting",
     "teachnet.notifications",
+    "teachnet.duty",
+    "teachnet.discussions",
     "teachnet.demo",
 ]
 
@@ -303,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "teachnet.reporting.models.Kind",
         "NotificationKindEnum": "teachnet.notifications.kinds.Kind",
         "NotificationChannelEnum": "teachnet.notifications.kinds.Channel",
+        "DutyQuestionStateEnum": "teachnet.duty.models.Question.State",
+        "DutyQuestionEventKindEnum": "teachnet.duty.models.QuestionEvent.Kind",
+        "DiscussionBoardKindEnum": "teachnet.discussions.models.Board.Kind",
     },
 }
 
@@ -317,3 +322,9 @@ LOGGING = {
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
+
+# --- Expert duty (ACT-3) ----------------------------------------------------------------------------------
+# A forwarded question unanswered for longer than this is flagged on the provider's and the office's pages.
+DUTY_WAIT_WARN_HOURS = int(os.environ.get("DUTY_WAIT_WARN_HOURS", "24"))
+# Days short of experts (GP 四.2(2): at least 3 a day) are flagged from today this many days ahead.
+DUTY_LOOKAHEAD_DAYS = int(os.environ.get("DUTY_LOOKAHEAD_DAYS", "14"))

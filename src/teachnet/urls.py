@@ -12,6 +12,8 @@ urlpatterns = [
     path("courses/", include("teachnet.courses.urls")),
     path("learn/", include("teachnet.learning.urls")),
     path("inbox/", include("teachnet.notifications.urls")),
+    path("discussions/", include("teachnet.discussions.urls")),
+    path("duty/", include("teachnet.duty.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

@@ -829,6 +829,14 @@ def demo_run(
             f"{written['plan_items']} plan items, {written['sessions']} past study sessions of "
             f"{written['learners']} learners, {written['journal']} journal entries created"
         )
+    if study.training_class is not None:
+        from teachnet.discussions.demo import demo_discussions_ensure
+        from teachnet.duty.demo import demo_duty_ensure
+
+        duty = step("duty 2010", demo_duty_ensure, project=project2010)
+        report("duty 2010", f"北京师范大学 roster: {duty['status']}, {duty['shifts']} shifts created")
+        talk = step("boards 2010", demo_discussions_ensure, training_class=study.training_class)
+        report("boards 2010", f"{study.training_class.name} board: {talk['status']}")
     # Last, as `teachnet reminders` would: what is due now reaches the inboxes (nothing twice on a rerun).
     sent = step("reminders", demo_reminders_run)
     report("reminders", ", ".join(f"{name}: {n}" for name, n in sent.items()))

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 # Session and user (the middleware), enrollments, phases, courses, the approved version's snapshot (read once
 # per process and version), policies, plan items, picks; the menu's grants, tutor and learner checks; the
-# learner's credited totals (learning.progress, also when the rest of the page is kept: core.pagecache).
-WORKSPACE_QUERIES = 13
+# learner's credited totals (learning.progress, also when the rest of the page is kept: core.pagecache); the
+# menu's discussions check (one query, kept with the menu).
+WORKSPACE_QUERIES = 14
 # Kept in the cache: session, user and the credited totals.
 KEPT_QUERIES = 3
 
