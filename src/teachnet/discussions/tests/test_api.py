@@ -1,6 +1,7 @@
 """The discussions API (ACT-1, ACT-2), scoped as the pages: boards, threads and replies (JSON and
 multipart with images), moderation, forwarding, images and seminars; 404 for what the caller may not
-read, 403 for what they may not do, 400 naming the field for what the services refuse."""
+read, 403 for what they may not do, 400 for what breaks the schema, 422 naming the field for what the
+services refuse."""
 
 import datetime as dt
 
@@ -64,14 +65,14 @@ def test_a_thread_and_a_reply_through_the_api_with_an_image(world):
     assert reply.status_code == 201 and reply.json()["quote_excerpt"] == "怎么教"
 
 
-def test_bad_input_is_a_400_naming_the_field(world):
+def test_bad_input_is_refused_naming_the_field(world):
     url = f"/api/v1/discussion-boards/{board_id(world)}/threads/"
     r = api(world.learner).post(
         url, {"title": "照片", "body": "见图", "images": [pdf_named_png()]}, format="multipart"
     )
-    assert r.status_code == 400 and "照片.png" in r.json()["images"][0]
+    assert r.status_code == 422 and "照片.png" in r.json()["images"][0]
     r = api(world.learner).post(url, {"title": "", "body": "x"}, format="json")
-    assert r.status_code == 400 and "title" in r.json()
+    assert r.status_code == 422 and "title" in r.json()
     assert not Thread.objects.exists()
     assert api(world.office).post(url, {"title": "a", "body": "b"}, format="json").status_code == 403
 
@@ -88,7 +89,7 @@ def test_moderation_and_forward_through_the_api(world):
     assert f.status_code == 201 and f.json()["state"] == "waiting"
     assert (
         api(world.tutor).post(f"/api/v1/discussion-posts/{post}/forward/", {}, format="json").status_code
-        == 400
+        == 422
     )
     assert (
         api(world.chief).post(f"/api/v1/discussion-posts/{post}/forward/", {}, format="json").status_code
@@ -107,7 +108,7 @@ def test_moderation_and_forward_through_the_api(world):
     late = api(world.learner).post(
         f"/api/v1/discussion-threads/{thread}/posts/", {"body": "晚了"}, format="json"
     )
-    assert late.status_code == 400 and "body" in late.json()
+    assert late.status_code == 422 and "body" in late.json()
 
 
 def test_a_hidden_post_through_the_api(world):
@@ -118,7 +119,7 @@ def test_a_hidden_post_through_the_api(world):
         api(world.tutor)
         .post(f"/api/v1/discussion-posts/{post}/hide/", {"reason": ""}, format="json")
         .status_code
-        == 400
+        == 422
     )
     hidden = (
         api(world.tutor)
@@ -157,5 +158,5 @@ def test_seminars_through_the_api(world):
     stale = api(world.tutor).patch(
         f"/api/v1/seminars/{seminar}/", {**data, "read_at": "2000-01-01T00:00:00Z"}, format="json"
     )
-    assert stale.status_code == 400 and "minutes" in stale.json()
+    assert stale.status_code == 422 and "minutes" in stale.json()
     assert api(world.sz_learner).get(f"/api/v1/seminars/{seminar}/").status_code == 404

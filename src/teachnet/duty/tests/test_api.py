@@ -55,7 +55,7 @@ def test_a_day_is_set_through_the_api_and_shown_short(world):
     bad = api(world.provider_admin).put(
         f"{unit_url(world)}roster/{day}/", {"experts": [world.swu_expert.pk]}, format="json"
     )
-    assert bad.status_code == 400 and "experts" in bad.json()
+    assert bad.status_code == 422 and "experts" in bad.json()
     assert (
         api(world.provider_admin)
         .put(f"{unit_url(world)}roster/not-a-day/", {"experts": []}, format="json")
@@ -77,7 +77,7 @@ def test_claim_release_answer_through_the_api(world):
     c = api(world.expert2)
     assert c.post(f"/api/v1/duty-questions/{q.pk}/claim/").json()["state"] == "claimed"
     clash = api(world.chief).post(f"/api/v1/duty-questions/{q.pk}/claim/")
-    assert clash.status_code == 400 and "王老师" in str(clash.json())
+    assert clash.status_code == 422 and "王老师" in str(clash.json())
     assert (
         c.post(f"/api/v1/duty-questions/{q.pk}/release/", {"note": "换人"}, format="json").json()["state"]
         == "waiting"
