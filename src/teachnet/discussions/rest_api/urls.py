@@ -1,10 +1,10 @@
 """Routes of the discussions API (ACT-1, ACT-2), mounted under /api/v1/."""
 
-from rest_framework.routers import SimpleRouter
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import BoardViewSet, ImageViewSet, PostViewSet, SeminarPhotoViewSet, SeminarViewSet, ThreadViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("discussion-boards", BoardViewSet, basename="discussion-board")
 router.register("discussion-threads", ThreadViewSet, basename="discussion-thread")
 router.register("discussion-posts", PostViewSet, basename="discussion-post")

@@ -1,10 +1,14 @@
 """Routes of the notifications API, mounted under /api/v1/."""
 
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-from .views import NotificationViewSet, PreferenceViewSet
+from teachnet.core.rest_api.routers import IdRouter
 
-router = SimpleRouter()
+from .views import NotificationViewSet, PreferenceView
+
+router = IdRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
-router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
-urlpatterns = router.urls
+urlpatterns = [
+    path("notification-preferences/", PreferenceView.as_view(), name="notification-preferences"),
+    *router.urls,
+]

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .. import services
 from ..models import Notification
@@ -39,16 +40,20 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response({"marked": services.mark_read(user=request.user, ids=ids)})
 
 
-class PreferenceViewSet(viewsets.ViewSet):
+class PreferenceView(APIView):
+    """The person's choice of channels per kind of notice: read it whole, write the kinds to change."""
+
     serializer_class = PreferenceSerializer
 
-    @extend_schema(responses=PreferenceSerializer(many=True))
-    def list(self, request):
+    def _current(self, request):
         current = services.preferences(request.user)
         return Response([{"kind": k, "channels": sorted(v)} for k, v in current.items()])
 
+    @extend_schema(responses=PreferenceSerializer(many=True))
+    def get(self, request):
+        return self._current(request)
+
     @extend_schema(request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True))
-    @action(detail=False, methods=["put"], url_path="set")
     def put(self, request):
         body = PreferenceSerializer(data=request.data, many=True)
         body.is_valid(raise_exception=True)
@@ -56,4 +61,4 @@ class PreferenceViewSet(viewsets.ViewSet):
         for item in body.validated_data:
             chosen[item["kind"]] = set(item["channels"])
         services.preferences_set(user=request.user, chosen=chosen)
-        return self.list(request)
+        return self._current(request)

@@ -108,14 +108,14 @@ def test_api_is_ones_own(client, alice, bob):
     bad = client.post("/api/v1/notifications/mark-read/", {"ids": ["x"]}, content_type="application/json")
     assert bad.status_code == 400
     prefs = client.put(
-        "/api/v1/notification-preferences/set/",
+        "/api/v1/notification-preferences/",
         [{"kind": Kind.DEADLINE_SOON, "channels": [Channel.INBOX]}],
         content_type="application/json",
     )
     assert prefs.status_code == 200
     assert {"kind": Kind.DEADLINE_SOON, "channels": [Channel.INBOX]} in prefs.json()
     bad = client.put(
-        "/api/v1/notification-preferences/set/",
+        "/api/v1/notification-preferences/",
         [{"kind": "nope", "channels": []}],
         content_type="application/json",
     )
