@@ -43,10 +43,10 @@ class User(AbstractUser):
     real_name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     phone_encrypted = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    phone_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True, editable=False)
     id_card_encrypted = models.TextField(blank=True, editable=False)
-    id_card_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    id_card_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     id_card_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
     organization = models.ForeignKey(
         Organization,
@@ -68,6 +68,13 @@ class User(AbstractUser):
         ordering = ["id"]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # One account per phone number and per ID-card number. Constraints rather than unique=True: on
+            # PostgreSQL a unique CharField also gets a varchar_pattern_ops index for LIKE, which an exact
+            # hash never needs and which every account opened in bulk would pay for.
+            models.UniqueConstraint(fields=["phone_hash"], name="user_phone_once"),
+            models.UniqueConstraint(fields=["id_card_hash"], name="user_id_card_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.real_name or self.username}"
@@ -165,8 +172,9 @@ class RoleAssignment(TimeStampedModel):
 class ActivationCode(models.Model):
     """A one-time code that opens a new account (ORG-4). Only its SHA-256 digest is kept."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
-    digest = models.CharField(max_length=64, unique=True)
+    # No index of its own: the (user, used_at, revoked_at) index below starts with it.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes", db_index=False)
+    digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -177,6 +185,10 @@ class ActivationCode(models.Model):
         verbose_name = _("激活码")
         verbose_name_plural = _("激活码")
         indexes = [models.Index(fields=["user", "used_at", "revoked_at"])]
+        constraints = [
+            # A code is found by its digest alone; unique as a constraint, without a LIKE index (see User).
+            models.UniqueConstraint(fields=["digest"], name="activation_code_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"

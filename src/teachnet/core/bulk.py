@@ -138,7 +138,8 @@ def _key_in(model, key: str, values: Sequence, chunk: int = 900):
         return
     column = _quoted_column(model, key)
     if connection.vendor == "postgresql":
-        yield f"{column} = ANY(%s)", [values]
+        array = model._meta.get_field(key).db_type(connection) + "[]"  # a str list is "unknown[]" otherwise
+        yield f"{column} = ANY(%s::{array})", [values]
         return
     for start in range(0, len(values), chunk):
         part = values[start : start + chunk]

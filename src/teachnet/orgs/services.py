@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from teachnet.core.bulk import bulk_insert
+
 from .models import Organization, Region
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
@@ -105,25 +107,34 @@ def organizations_ensure(
     keys: set[tuple[str, str]],
     type: str,
     parent_by_region: dict[str, int] | None = None,
-    chunk: int = 2000,
 ) -> dict[tuple[str, str], int]:
     """The organization id for each (region code, name), creating the missing ones in bulk.
 
     Reported tables name schools by text (工作单位); a school named the same in the same county is the same
-    school (the unique constraint says so).
+    school (the unique constraint says so). One query reads the organizations of the regions named (a
+    county has hundreds, not 100,000), one COPY adds the missing ones.
     """
     keys = {(code, name.strip()[:120]) for code, name in keys if name and name.strip()}
-    by_region: dict[str, list[str]] = {}
-    for code, name in sorted(keys):
-        by_region.setdefault(code, []).append(name)
+    codes = sorted({code for code, _name in keys})
 
     def lookup() -> dict[tuple[str, str], int]:
-        found = {}
-        for code, names in by_region.items():
-            for start in range(0, len(names), chunk):
-                rows = Organization.objects.filter(region_id=code, name__in=names[start : start + chunk])
-                found.update({(code, name): pk for pk, name in rows.values_list("id", "name")})
-        return found
+        rows = Organization.objects.filter(region_id__in=codes).values_list("region_id", "name", "id")
+        return {(code, name): pk for code, name, pk in rows if (code, name) in keys}
+
+    found = lookup()
+    missing = sorted(keys - found.keys())
+    if missing:
+        parents = parent_by_region or {}
+        bulk_insert(
+            Organization,
+            (
+                {"name": name, "type": type, "region_id": code, "parent_id": parents.get(code)}
+                for code, name in missing
+            ),
+            ignore_conflicts=True,  # another job may add the same school meanwhile: the constraint decides
+        )
+        found = lookup()
+    return found
 
     found = lookup()
     missing = [

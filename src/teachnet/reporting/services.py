@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -322,9 +322,11 @@ def submission_enroll(*, submission: Submission, reporter=None, batch: int = ENR
         keys=set(rows.values_list("region_id", "organization_name").distinct()), type=Organization.Type.SCHOOL
     )
     counts = dict.fromkeys(_COUNTS, 0)
+    own_transactions = not connection.in_atomic_block  # inside a caller's transaction, batches are savepoints
     while True:
         with transaction.atomic():
-            commit_unflushed()  # a batch lost in a crash is lost with its checkpoint: the next run redoes it
+            if own_transactions:
+                commit_unflushed()  # lost in a crash with its checkpoint, so the next run redoes it
             # The lock makes two runs on one table take turns batch by batch instead of doing a batch twice.
             checkpoint = (
                 Submission.objects.select_for_update()
