@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from teachnet.core.text import one_line
+
 from .models import Organization, Region
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
@@ -75,12 +77,13 @@ def organization_create(
     credit_code: str = "",
     website: str = "",
 ) -> Organization:
+    # Names go into lists and workbooks, which cannot hold control characters: one line of text.
     org = Organization(
-        name=name.strip(),
+        name=one_line(name),
         type=type,
         region=region,
         parent=parent,
-        short_name=short_name,
+        short_name=one_line(short_name),
         credit_code=credit_code,
         website=website,
     )
@@ -94,7 +97,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
     if "parent" in fields:
         _check_parent(organization=organization, parent=fields["parent"])
     for key, value in fields.items():
-        setattr(organization, key, value)
+        setattr(organization, key, one_line(value) if key in {"name", "short_name"} else value)
     organization.full_clean()
     organization.save()
     return organization
