@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teachnet.core.bulk import bulk_insert
+from teachnet.core.text import one_line
 
 from .models import Organization, Region
 
@@ -77,12 +78,13 @@ def organization_create(
     credit_code: str = "",
     website: str = "",
 ) -> Organization:
+    # Names go into lists and workbooks, which cannot hold control characters: one line of text.
     org = Organization(
-        name=name.strip(),
+        name=one_line(name),
         type=type,
         region=region,
         parent=parent,
-        short_name=short_name,
+        short_name=one_line(short_name),
         credit_code=credit_code,
         website=website,
     )
@@ -96,7 +98,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
     if "parent" in fields:
         _check_parent(organization=organization, parent=fields["parent"])
     for key, value in fields.items():
-        setattr(organization, key, value)
+        setattr(organization, key, one_line(value) if key in {"name", "short_name"} else value)
     organization.full_clean()
     organization.save()
     return organization

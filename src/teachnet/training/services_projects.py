@@ -28,6 +28,7 @@ from teachnet.accounts.permissions import grants_for
 from teachnet.accounts.roles import Role
 from teachnet.accounts.services import role_assign
 from teachnet.core.services import audit_record
+from teachnet.core.text import one_line
 from teachnet.orgs.models import NATION_CODE, Organization, Region
 from teachnet.reporting.roster_check import (
     RosterError,
@@ -322,7 +323,8 @@ def _subject_taken(*, project: Project, stage: str, name: str) -> dict[str, list
 def subject_add(*, actor, project: Project, stage: str, name: str) -> Subject:
     """One subject (学段 + 学科) of the project; a subject it already has is refused."""
     _check_manage(actor=actor, project=project)
-    stage, name = clean_code(stage or ""), clean_code(name or "")
+    # No control characters: a name goes into workbooks too, which cannot hold them (the quotas' xlsx).
+    stage, name = clean_code(stage or ""), clean_code(one_line(name))
     errors: dict[str, list[str]] = {}
     if stage not in SUBJECT_STAGES:
         errors["stage"] = [_("学段应为%(stages)s之一。") % {"stages": "、".join(SUBJECT_STAGES)}]
