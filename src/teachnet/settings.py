@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "teachnet.learning",
     "teachnet.reporting",
     "teachnet.notifications",
+    "teachnet.briefings",
     "teachnet.demo",
 ]
 
@@ -286,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "teachnet.reporting.models.Kind",
         "NotificationKindEnum": "teachnet.notifications.kinds.Kind",
         "NotificationChannelEnum": "teachnet.notifications.kinds.Channel",
+        "BriefingKindEnum": "teachnet.briefings.models.Kind",
+        "BriefingStateEnum": "teachnet.briefings.models.Briefing.State",
     },
 }
 
@@ -300,3 +303,8 @@ LOGGING = {
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
+
+# --- Briefings (ACT-4, ACT-7) ---------------------------------------------------------------------------
+# Scopes short of their minimum number of briefings are warned this many days before the remote-training
+# phase ends (and after it ended).
+BRIEFING_WARN_DAYS = int(os.environ.get("BRIEFING_WARN_DAYS", "7"))
