@@ -70,9 +70,11 @@ $(VAR)/secret_key:
 
 # The demo runs as production does: DEBUG off, gunicorn, static files collected and served by whitenoise.
 # Every address the demo prints is where it serves: `make demo HOST=0.0.0.0 PORT=8200`.
+# 国培计划(2010)'s remote training ends four weeks after the demo is first built (training/demo.py): the demo
+# warns a month ahead, so the briefing counters' warning (BRIEFING_WARN_DAYS, 7 by default) is there to see.
 DEMO_URL = http://$(HOST):$(PORT)
 DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_COOKIES=0 \
-  SITE_URL=$(DEMO_URL)
+  SITE_URL=$(DEMO_URL) BRIEFING_WARN_DAYS=30
 
 demo: install assets media-tools pdf-fonts $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet migrate --noinput -v0

@@ -823,6 +823,12 @@ def demo_run(
             f"{written['plan_items']} plan items, {written['sessions']} past study sessions of "
             f"{written['learners']} learners, {written['journal']} journal entries created"
         )
+    from teachnet.briefings.demo import demo_briefings_ensure
+
+    briefings = step(
+        "briefings", demo_briefings_ensure, project=project2010, training_class=study.training_class
+    )
+    report("briefings", ", ".join(f"{kind} {written}" for kind, written in briefings.items()))
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),
