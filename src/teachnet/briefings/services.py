@@ -18,6 +18,7 @@ from teachnet.training.models import ProviderSubject, TrainingClass
 from . import figures
 from .models import Briefing, BriefingFigure, BriefingSection, BriefingTemplate, Kind
 from .selectors import ScopeRef, may_write, scope_of
+from .templates_data import DEFAULTS
 
 TITLE_MAX = 120
 # A briefing as a whole: about 60 pages of Chinese. Each section is held to core.richtext's limit too.
@@ -34,6 +35,23 @@ def templates_for(kind: str):
     return BriefingTemplate.objects.filter(kind=kind, active=True)
 
 
+def default_template(kind: str) -> BriefingTemplate:
+    """The kind's first active template; the one the platform ships with (templates_data) when there is none
+    (all switched off in Django admin, or a database emptied without its data migration), so a writer is
+    never left unable to start."""
+    found = templates_for(kind).first()
+    if found is not None:
+        return found
+    name, sections = next((n, s) for k, n, s in DEFAULTS if k == kind)
+    template, _created = BriefingTemplate.objects.get_or_create(
+        kind=kind, name=name, defaults={"sections": sections}
+    )
+    if not template.active:
+        template.active = True
+        template.save(update_fields=["active", "updated_at"])
+    return template
+
+
 def default_title(scope: ScopeRef) -> str:
     return _("%(scope)s %(kind)s") % {"scope": scope.label, "kind": scope.kind_label}
 
@@ -45,8 +63,8 @@ def briefing_create(
     """A draft for the scope in the template's sections (the kind's first active template by default)."""
     _check_writer(actor, scope)
     if template is None:
-        template = templates_for(scope.kind).first()
-    if template is None or template.kind != scope.kind or not template.active:
+        template = default_template(scope.kind)
+    if template.kind != scope.kind or not template.active:
         raise ValidationError(
             {"template": _("请选择一个适用于%(kind)s的模板。") % {"kind": scope.kind_label}}
         )

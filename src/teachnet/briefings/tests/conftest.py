@@ -22,6 +22,15 @@ from teachnet.training.models import (
 from teachnet.training.tests.factories import subjects_of
 
 
+@pytest.fixture(autouse=True)
+def _shipped_templates(db):
+    """The templates the data migration writes (a browser test's flush empties every table)."""
+    from teachnet.briefings.services import default_template
+
+    for kind in ("expert", "class", "provincial"):
+        default_template(kind)
+
+
 @pytest.fixture
 def remote_phase(project):
     today = dt.date.today()

@@ -40,6 +40,13 @@ def test_templates_are_data_a_changed_template_leaves_started_briefings_alone(wo
     assert [s.title for s in again.sections.all()] == ["唯一栏目"]
 
 
+def test_without_any_active_template_the_shipped_one_is_used(world, tutor):
+    BriefingTemplate.objects.all().delete()
+    b = services.briefing_create(actor=tutor, scope=class_scope(world["gz"]))
+    assert [s.key for s in b.sections.all()] == ["progress", "highlights", "next"]
+    assert BriefingTemplate.objects.get(kind="class").name == "班级学习简报"
+
+
 def test_a_template_of_another_kind_is_refused(world, tutor):
     expert = BriefingTemplate.objects.get(kind="expert")
     with pytest.raises(ValidationError) as exc:
