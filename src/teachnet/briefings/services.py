@@ -93,8 +93,9 @@ def briefing_create(
 
 
 def _locked_draft(briefing: Briefing, actor) -> Briefing:
+    # Only the briefing's row is locked: the related rows come by outer joins, which PostgreSQL cannot lock.
     locked = (
-        Briefing.objects.select_for_update()
+        Briefing.objects.select_for_update(of=("self",))
         .select_related(
             "project", "provider_subject__subject", "provider_subject__provider", "training_class", "province"
         )

@@ -85,3 +85,38 @@ def sz_class(project, pe, other_tutor, sz_learner, remote_phase):
 @pytest.fixture
 def world(pe, gz_class, sz_class, remote_phase):
     return {"pe": pe, "gz": gz_class, "sz": sz_class, "phase": remote_phase}
+
+
+# Transactional tests (test_races.py) end with a flush that empties every table, the division codes the
+# session loaded once included: they are loaded again before such a test and after its flush, as the browser
+# tests do (tests/browser/conftest.py), for the tests that follow.
+_blocker_key = pytest.StashKey()
+
+
+def _regions_load() -> None:
+    from teachnet.orgs.models import Region
+    from teachnet.orgs.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _regions_after_flush(request, django_db_blocker):
+    if request.node.get_closest_marker("django_db") and request.node.get_closest_marker(
+        "django_db"
+    ).kwargs.get("transaction"):
+        request.node.stash[_blocker_key] = django_db_blocker
+        with django_db_blocker.unblock():
+            _regions_load()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        blocker = item.stash.get(_blocker_key, None)
+        if blocker is not None and nextitem is not None:
+            with blocker.unblock():
+                _regions_load()

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from teachnet.core.models import AuditEvent
-from teachnet.learning.models import StudyTotal
 
 from .. import services
 from ..models import Briefing, BriefingTemplate
@@ -181,10 +180,7 @@ def test_an_inserted_table_is_a_snapshot_of_that_moment(world, tutor, learner):
     assert figure.rows == [["广州一班", 1, 0, "0", 0, "0 秒"]]
     assert figure.section.key == "progress" and figure.taken_at is not None
     # Later study does not change the table already inserted.
-    resource = _a_resource(world)
-    StudyTotal.objects.create(
-        learner=learner, project=world["pe"].project, resource=resource, day="2026-01-01", seconds=5400
-    )
+    _credit(world, learner, 5400)
     figure.refresh_from_db()
     assert figure.rows == [["广州一班", 1, 0, "0", 0, "0 秒"]]
     again = services.figure_insert(actor=tutor, briefing=b, key="learning.study")
@@ -215,6 +211,27 @@ def test_a_draft_can_be_deleted_a_published_one_not(world, tutor):
     issued = published(tutor, class_scope(world["gz"]))
     with pytest.raises(ValidationError):
         services.briefing_delete(actor=tutor, briefing=issued)
+
+
+def _credit(world, learner, seconds):
+    """Credited study as the ledger holds it (the daily totals are the database's to keep from it)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from teachnet.learning.models import CreditInterval, StudySession
+
+    resource = _a_resource(world)
+    now = timezone.now()
+    session = StudySession.objects.create(
+        learner=learner, project=world["pe"].project, course=resource.course, resource=resource,
+        token_hash="t" * 64, started_at=now - dt.timedelta(seconds=seconds), last_beat_at=now, ended_at=now,
+        day=timezone.localdate(),
+    )  # fmt: skip
+    CreditInterval.objects.create(
+        learner=learner, project=world["pe"].project, resource=resource, session=session, day=session.day,
+        started_at=session.started_at, ended_at=now, seconds=seconds, reason="credited",
+    )  # fmt: skip
 
 
 def _a_resource(world):
