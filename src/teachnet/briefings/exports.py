@@ -151,16 +151,31 @@ def _context(briefing: Briefing) -> dict:
 
 
 def _no_fetch():
+    _weasyprint()
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols=())
+
+
+def _weasyprint():
+    """WeasyPrint, imported so that it leaves Pillow as it found it: on import it sets
+    ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, which would let core.media take cut-short images
+    as whole ones in any worker that once made a PDF (the briefings' PDFs hold no images at all)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
 
 
 def briefing_pdf(briefing: Briefing) -> bytes:
     missing = fonts_missing()
     if missing:
         raise FontsMissing(missing)
-    import weasyprint
+    weasyprint = _weasyprint()
 
     html = render_to_string("briefings/pdf.html", _context(briefing))
     return weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch()).write_pdf()

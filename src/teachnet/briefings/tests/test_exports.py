@@ -76,6 +76,16 @@ def test_the_glyph_check_fails_when_a_font_lacks_the_characters(tmp_path):
     assert out.stdout.strip() == "𠀀𪚥"
 
 
+@needs_fonts
+def test_making_a_pdf_leaves_pillow_refusing_cut_short_images(rare_briefing):
+    """WeasyPrint's import switches Pillow to accept truncated images process-wide; core.media relies on the
+    opposite."""
+    from PIL import ImageFile
+
+    exports.briefing_pdf(rare_briefing)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_the_pdf_never_fetches_anything(world, chief_expert, monkeypatch):
     fetcher = exports._no_fetch()
     with pytest.raises(ValueError):
