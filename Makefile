@@ -12,7 +12,7 @@ VAR := var
 VENDOR := src/teachnet/static/vendor
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: demo test lint serve install assets browser media-tools clean-demo
+.PHONY: demo test lint serve install assets browser media-tools pdf-fonts clean-demo
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "teachnet needs Python >= 3.11: install python3.11 (apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11")'
@@ -49,6 +49,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-noto-cjk; \
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; fi
 
+# Briefings as PDF (WeasyPrint): Pango, Noto CJK for the text and 花园明朝 (HanaMinA/B) for the rare characters
+# (生僻字 of CJK extensions B–F) Noto lacks. Without them the PDF export refuses with this same advice.
+PDF_FONTS := "Noto Serif CJK SC" "Noto Sans CJK SC" HanaMinA HanaMinB
+pdf-fonts:
+	@missing=""; for f in $(PDF_FONTS); do fc-list 2>/dev/null | grep -q "$$f" || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ] || ! ldconfig -p 2>/dev/null | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq fontconfig libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk fonts-hanazono; \
+	  else echo "PDF export of briefings needs fonts:$$missing — sudo apt-get install fonts-noto-cjk fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0"; exit 1; fi; fi
+
 # Debian's ffmpeg: ffprobe reads every uploaded video (core.media) before it is stored.
 media-tools:
 	@if ! command -v ffprobe >/dev/null 2>&1; then \
@@ -62,11 +71,13 @@ $(VAR)/secret_key:
 
 # The demo runs as production does: DEBUG off, gunicorn, static files collected and served by whitenoise.
 # Every address the demo prints is where it serves: `make demo HOST=0.0.0.0 PORT=8200`.
+# 国培计划(2010)'s remote training ends four weeks after the demo is first built (training/demo.py): the demo
+# warns a month ahead, so the briefing counters' warning (BRIEFING_WARN_DAYS, 7 by default) is there to see.
 DEMO_URL = http://$(HOST):$(PORT)
 DEMO_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=0 ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_COOKIES=0 \
-  SITE_URL=$(DEMO_URL)
+  SITE_URL=$(DEMO_URL) BRIEFING_WARN_DAYS=30
 
-demo: install assets media-tools $(VAR)/secret_key
+demo: install assets media-tools pdf-fonts $(VAR)/secret_key
 	$(DEMO_ENV) $(BIN)/teachnet migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet collectstatic --noinput -v0
 	$(DEMO_ENV) $(BIN)/teachnet demo --url $(DEMO_URL)
@@ -82,6 +93,6 @@ lint: install
 	$(BIN)/lint-imports
 
 # SQLite by default; with DATABASE_URL set (e.g. postgres://postgres@127.0.0.1:5432/test) against that server.
-test: install assets browser media-tools lint
+test: install assets browser media-tools pdf-fonts lint
 	$(BIN)/teachnet makemigrations --check --dry-run --settings=teachnet.test_settings -v0
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "teachnet.notifications",
     "teachnet.duty",
     "teachnet.discussions",
+    "teachnet.briefings",
     "teachnet.demo",
 ]
 
@@ -308,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "DutyQuestionStateEnum": "teachnet.duty.models.Question.State",
         "DutyQuestionEventKindEnum": "teachnet.duty.models.QuestionEvent.Kind",
         "DiscussionBoardKindEnum": "teachnet.discussions.models.Board.Kind",
+        "BriefingKindEnum": "teachnet.briefings.models.Kind",
+        "BriefingStateEnum": "teachnet.briefings.models.Briefing.State",
     },
 }
 
@@ -328,3 +331,7 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
 DUTY_WAIT_WARN_HOURS = int(os.environ.get("DUTY_WAIT_WARN_HOURS", "24"))
 # Days short of experts (GP 四.2(2): at least 3 a day) are flagged from today this many days ahead.
 DUTY_LOOKAHEAD_DAYS = int(os.environ.get("DUTY_LOOKAHEAD_DAYS", "14"))
+# --- Briefings (ACT-4, ACT-7) ---------------------------------------------------------------------------
+# Scopes short of their minimum number of briefings are warned this many days before the remote-training
+# phase ends (and after it ended).
+BRIEFING_WARN_DAYS = int(os.environ.get("BRIEFING_WARN_DAYS", "7"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", include("teachnet.notifications.urls")),
     path("discussions/", include("teachnet.discussions.urls")),
     path("duty/", include("teachnet.duty.urls")),
+    path("briefings/", include("teachnet.briefings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

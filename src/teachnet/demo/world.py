@@ -837,6 +837,12 @@ def demo_run(
         report("duty 2010", f"北京师范大学 roster: {duty['status']}, {duty['shifts']} shifts created")
         talk = step("boards 2010", demo_discussions_ensure, training_class=study.training_class)
         report("boards 2010", f"{study.training_class.name} board: {talk['status']}")
+    from teachnet.briefings.demo import demo_briefings_ensure
+
+    briefings = step(
+        "briefings", demo_briefings_ensure, project=project2010, training_class=study.training_class
+    )
+    report("briefings", ", ".join(f"{kind} {written}" for kind, written in briefings.items()))
     # Last, as `teachnet reminders` would: what is due now reaches the inboxes (nothing twice on a rerun).
     sent = step("reminders", demo_reminders_run)
     report("reminders", ", ".join(f"{name}: {n}" for name, n in sent.items()))

@@ -515,3 +515,54 @@ def journal_visible(*, actor, learner_id: int, project: Project):
 
 def get_enrollment_or_404(*, actor, pk):
     return get_visible_or_404(actor=actor, model=Enrollment, perm=Perm.STUDY_RECORDS_VIEW, pk=pk)
+
+
+@dataclass
+class ClassStudySummary:
+    """A class's study in figures (for briefings and reports above learning): its learners, how many have
+    started, their credited time and how many have reached the required 学时."""
+
+    learners: int = 0
+    started: int = 0
+    seconds: int = 0
+    reached: int = 0
+    minutes_per_unit: int = 45
+    required_units: int = 50
+
+    @property
+    def average_units(self) -> float:
+        return units(self.seconds // self.learners, self.minutes_per_unit) if self.learners else 0.0
+
+
+def class_study_summaries(*, project: Project, class_ids) -> dict[int, ClassStudySummary]:
+    """Per class of the project (by id): the study of its current learners (withdrawn ones left out). Three
+    queries whatever the number of classes."""
+    policy = policy_for(project)
+    members = list(
+        ClassMembership.objects.filter(
+            training_class_id__in=list(class_ids),
+            training_class__project=project,
+            enrollment__withdrawn_at__isnull=True,
+        ).values_list("training_class_id", "enrollment__user_id")
+    )
+    credited = dict(
+        StudyTotal.objects.filter(project=project, learner_id__in={u for _c, u in members})
+        .values("learner_id")
+        .annotate(s=Sum("seconds"))
+        .values_list("learner_id", "s")
+    )
+    required_seconds = policy.required_units * policy.minutes_per_unit * 60
+    out = {
+        class_id: ClassStudySummary(
+            minutes_per_unit=policy.minutes_per_unit, required_units=policy.required_units
+        )
+        for class_id in class_ids
+    }
+    for class_id, user_id in members:
+        row = out[class_id]
+        seconds = credited.get(user_id) or 0
+        row.learners += 1
+        row.started += seconds > 0
+        row.seconds += seconds
+        row.reached += seconds >= required_seconds
+    return out

@@ -131,7 +131,9 @@ def _save_formula_values(path: Path, values: dict[str, object | None]) -> None:
     for ref, value in values.items():
         if value is None:
             continue
-        pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>')
+        # openpyxl writes the empty value as <v/> with et_xmlfile and as <v></v> with lxml (installed with
+        # python-docx).
+        pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)')
         kind = ' t="str"' if isinstance(value, str) else ""
         if isinstance(value, str) and value.startswith("#"):
             kind = ' t="e"'  # an error value: #N/A, #DIV/0!
