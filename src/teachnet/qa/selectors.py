@@ -65,19 +65,19 @@ class Access:
         return self.view or self.ask or self.host or self.manage
 
 
-def _participant_q(user) -> Q:
-    """Provider subjects the person takes part in: enrolled in the project subject (not withdrawn), or
-    tutor of a class of it."""
-    enrolled = Enrollment.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).values(
+def _participant_pairs(user) -> set[tuple[int, int]]:
+    """(project, subject) the person takes part in: enrolled (not withdrawn), or tutor of a class of it."""
+    enrolled = Enrollment.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).values_list(
         "project_id", "subject_id"
     )
-    tutored = TrainingClass.objects.filter(tutor_id=user.pk).values("project_id", "subject_id")
-    pairs = {(e["project_id"], e["subject_id"]) for e in enrolled} | {
-        (t["project_id"], t["subject_id"]) for t in tutored
-    }
+    tutored = TrainingClass.objects.filter(tutor_id=user.pk).values_list("project_id", "subject_id")
+    return set(enrolled) | set(tutored)
+
+
+def _participant_q(user, prefix: str = "provider_subject__") -> Q:
     q = Q(pk__in=[])
-    for project_id, subject_id in pairs:
-        q |= Q(provider_subject__project_id=project_id, provider_subject__subject_id=subject_id)
+    for project_id, subject_id in _participant_pairs(user):
+        q |= Q(**{f"{prefix}project_id": project_id, f"{prefix}subject_id": subject_id})
     return q
 
 
@@ -139,13 +139,7 @@ def provider_subjects_visible(*, actor) -> QuerySet[ProviderSubject]:
         return ProviderSubject.objects.none()
     seen = visible(actor=actor, model=ProviderSubject, perm=QaPerm.VIEW)
     team = ExpertTeamMember.objects.filter(user_id=actor.pk).values("provider_subject_id")
-    pairs = Q(pk__in=[])
-    for project_id, subject_id in (
-        Enrollment.objects.filter(user_id=actor.pk, withdrawn_at__isnull=True)
-        .values_list("project_id", "subject_id")
-        .union(TrainingClass.objects.filter(tutor_id=actor.pk).values_list("project_id", "subject_id"))
-    ):
-        pairs |= Q(project_id=project_id, subject_id=subject_id)
+    pairs = _participant_q(actor, prefix="")
     return ProviderSubject.objects.filter(Q(pk__in=seen.values("pk")) | Q(pk__in=team) | pairs)
 
 

@@ -410,8 +410,8 @@ def presence_ping(*, actor, session: QaSession, now=None) -> QaAttendance | None
     now = now or timezone.now()
     if not (sel.is_participant(user=actor, session=session) or sel.is_host(user=actor, session=session)):
         raise ValidationError(_("您不是本场答疑的参加者。"))
-    st = sel.state(session, now)
-    if st not in (sel.State.OPEN, sel.State.LIVE):
+    session = QaSession.objects.get(pk=session.pk)  # as it is now: a host may just have ended it
+    if sel.state(session, now) not in (sel.State.OPEN, sel.State.LIVE):
         raise ValidationError(_("答疑室未开放。"))
     att, _created = QaAttendance.objects.get_or_create(
         session=session, user=actor, defaults={"first_seen_at": now, "last_seen_at": now}
@@ -443,7 +443,10 @@ def question_move(*, actor, question: QaMessage, now=None) -> QaMessage:
     handler = board.mover()
     if handler is None:
         raise ValidationError(_("学科讨论区尚未开通，暂不能转入。"))
-    session = question.session
+    # As it is now (a host may just have ended it), and locked: the move takes the room's next revision.
+    session = (
+        QaSession.objects.select_for_update().select_related("provider_subject").get(pk=question.session_id)
+    )
     granted = sel.access(user=actor, session=session)
     if not (granted.host or granted.manage):
         raise ValidationError(_("只有主持专家或本学科的管理者可以转入讨论区。"))
@@ -457,7 +460,6 @@ def question_move(*, actor, question: QaMessage, now=None) -> QaMessage:
     if q.moved_at is not None:
         return q
     url = handler(question=q, actor=actor)
-    QaSession.objects.select_for_update().get(pk=session.pk)
     q.moved_at, q.moved_url = now, (url or "")[:300]
     q.rev = _next_rev(session.pk)
     q.save(update_fields=["moved_at", "moved_url", "rev"])

@@ -12,25 +12,25 @@ VERDICTS = ["counts", "not", "pending", "cancelled"]
 REASONS = ["short", "no_chief"]
 
 
-class HostSerializer(serializers.ModelSerializer):
-    role = serializers.ChoiceField(choices=ExpertTeamMember.Role.choices)
+class QaHostSerializer(serializers.ModelSerializer):
+    team_role = serializers.ChoiceField(source="role", choices=ExpertTeamMember.Role.choices)
     has_account = serializers.SerializerMethodField()
 
     class Meta:
         model = ExpertTeamMember
-        fields = ["id", "name", "role", "has_account"]
+        fields = ["id", "name", "team_role", "has_account"]
 
     def get_has_account(self, obj) -> bool:
         return obj.user_id is not None
 
 
-class MaySerializer(serializers.Serializer):
+class QaMaySerializer(serializers.Serializer):
     ask = serializers.BooleanField(help_text="Ask and upvote (a learner or tutor of the subject).")
     host = serializers.BooleanField(help_text="Answer and mark answered, end the session.")
     manage = serializers.BooleanField(help_text="Change, cancel, choose hosts.")
 
 
-class SessionSerializer(serializers.Serializer):
+class QaSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     project = serializers.IntegerField(source="provider_subject.project_id")
     provider_subject = serializers.IntegerField(source="provider_subject_id")
@@ -46,7 +46,7 @@ class SessionSerializer(serializers.Serializer):
     archived_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
     video_url = serializers.CharField(help_text="Optional video-stream link; empty when none.")
-    hosts = HostSerializer(many=True, source="hosts.all")
+    hosts = QaHostSerializer(many=True, source="hosts.all")
     state = serializers.ChoiceField(choices=STATES)
     rev = serializers.IntegerField(source="seq", help_text="The room's last revision (see messages?since=).")
     counts = serializers.BooleanField(
@@ -55,10 +55,10 @@ class SessionSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=VERDICTS)
     reasons = serializers.ListField(child=serializers.ChoiceField(choices=REASONS))
     verdict_display = serializers.CharField()
-    may = MaySerializer()
+    may = QaMaySerializer()
 
 
-class SessionInput(serializers.Serializer):
+class QaSessionInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -69,11 +69,11 @@ class SessionInput(serializers.Serializer):
     video_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class SessionCreateInput(SessionInput):
+class QaSessionCreateInput(QaSessionInput):
     provider_subject = serializers.IntegerField()
 
 
-class SessionUpdateInput(SessionInput):
+class QaSessionUpdateInput(QaSessionInput):
     version = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -82,11 +82,11 @@ class SessionUpdateInput(SessionInput):
     )
 
 
-class CancelInput(serializers.Serializer):
+class QaCancelInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class QaMessageSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=QaMessage.Kind.choices)
     question = serializers.IntegerField(source="question_id", allow_null=True)
     author = serializers.CharField(source="author_name")
@@ -119,30 +119,30 @@ class MessageSerializer(serializers.ModelSerializer):
         return obj.moved_at is not None
 
 
-class BodyInput(serializers.Serializer):
+class QaBodyInput(serializers.Serializer):
     body = serializers.CharField(
         max_length=BODY_MAX * 2, trim_whitespace=False, help_text=f"At most {BODY_MAX} characters."
     )
 
 
-class AnswerInput(BodyInput):
+class QaAnswerInput(QaBodyInput):
     mark = serializers.BooleanField(default=True, help_text="Also mark the question answered.")
 
 
-class VoteInput(serializers.Serializer):
+class QaVoteInput(serializers.Serializer):
     on = serializers.BooleanField(default=True, help_text="false takes the vote back.")
 
 
-class MarkInput(serializers.Serializer):
+class QaMarkInput(serializers.Serializer):
     answered = serializers.BooleanField(default=True)
 
 
-class PresenceSerializer(serializers.Serializer):
+class QaPresenceSerializer(serializers.Serializer):
     seconds = serializers.IntegerField(help_text="Time present within the session so far.")
     seconds_display = DurationDisplayField(source="seconds")
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class QaAttendanceSerializer(serializers.ModelSerializer):
     user_name = serializers.SerializerMethodField()
     seconds_display = DurationDisplayField(source="seconds")
 
@@ -154,7 +154,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         return obj.user.real_name or obj.user.username
 
 
-class StandingSerializer(serializers.Serializer):
+class QaStandingSerializer(serializers.Serializer):
     rule = serializers.CharField(source="rule.key")
     label = serializers.CharField(source="rule.label")
     minimum = serializers.IntegerField(source="rule.minimum")

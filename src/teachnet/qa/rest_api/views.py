@@ -28,7 +28,7 @@ def _session_data(session: QaSession, access: selectors.Access) -> dict:
         v.text,
     )
     session.may = {"ask": access.ask, "host": access.host, "manage": access.manage}
-    return s.SessionSerializer(session).data
+    return s.QaSessionSerializer(session).data
 
 
 _SINCE = OpenApiParameter(
@@ -38,6 +38,8 @@ _SINCE = OpenApiParameter(
 
 @extend_schema(tags=["qa"])
 class SessionViewSet(viewsets.ViewSet):
+    queryset = QaSession.objects.none()  # for the schema's path types; access is the selectors'
+
     def _get(self, request, pk, need="view"):
         return selectors.session_access(actor=request.user, session_id=pk, need=need)
 
@@ -47,7 +49,7 @@ class SessionViewSet(viewsets.ViewSet):
             OpenApiParameter("project", int),
             OpenApiParameter("provider_subject", int),
         ],
-        responses=s.SessionSerializer(many=True),
+        responses=s.QaSessionSerializer(many=True),
     )
     def list(self, request):
         qs = selectors.sessions_visible(actor=request.user).select_related(
@@ -78,7 +80,7 @@ class SessionViewSet(viewsets.ViewSet):
             self._paginator = BoundedLimitOffsetPagination()
         return self._paginator
 
-    @extend_schema(summary="答疑详情", responses=s.SessionSerializer)
+    @extend_schema(summary="答疑详情", responses=s.QaSessionSerializer)
     def retrieve(self, request, pk=None):
         session, access = self._get(request, pk)
         return Response(_session_data(session, access))
@@ -89,11 +91,11 @@ class SessionViewSet(viewsets.ViewSet):
             "By the provider's admin and experts, or a member of the subject's expert team. A session "
             "under 2 hours, or without the chief expert among its hosts, can be scheduled but will not count."
         ),
-        request=s.SessionCreateInput,
-        responses={201: s.SessionSerializer},
+        request=s.QaSessionCreateInput,
+        responses={201: s.QaSessionSerializer},
     )
     def create(self, request):
-        data = s.SessionCreateInput(data=request.data)
+        data = s.QaSessionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         ps = get_object_or_404(ProviderSubject, pk=fields.pop("provider_subject"))
@@ -105,10 +107,10 @@ class SessionViewSet(viewsets.ViewSet):
         session, access = self._get(request, session.pk)
         return Response(_session_data(session, access), status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="修改答疑", request=s.SessionUpdateInput, responses=s.SessionSerializer)
+    @extend_schema(summary="修改答疑", request=s.QaSessionUpdateInput, responses=s.QaSessionSerializer)
     def partial_update(self, request, pk=None):
         session, _access = self._get(request, pk, "manage")
-        data = s.SessionUpdateInput(data=request.data)
+        data = s.QaSessionUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields["host_ids"] = fields.pop("hosts")
@@ -117,18 +119,18 @@ class SessionViewSet(viewsets.ViewSet):
         session, access = self._get(request, pk)
         return Response(_session_data(session, access))
 
-    @extend_schema(summary="取消答疑", request=s.CancelInput, responses=s.SessionSerializer)
+    @extend_schema(summary="取消答疑", request=s.QaCancelInput, responses=s.QaSessionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         session, _access = self._get(request, pk, "manage")
-        data = s.CancelInput(data=request.data)
+        data = s.QaCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             services.session_cancel(actor=request.user, session=session, reason=data.validated_data["reason"])
         session, access = self._get(request, pk)
         return Response(_session_data(session, access))
 
-    @extend_schema(summary="结束答疑并归档", request=None, responses=s.SessionSerializer)
+    @extend_schema(summary="结束答疑并归档", request=None, responses=s.QaSessionSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         session, _access = self._get(request, pk, "host")
@@ -144,7 +146,7 @@ class SessionViewSet(viewsets.ViewSet):
             "`rev` received. The room page itself polls a lean route with a room pass (decision 0006)."
         ),
         parameters=[_SINCE],
-        responses=s.MessageSerializer(many=True),
+        responses=s.QaMessageSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
     def messages(self, request, pk=None):
@@ -152,23 +154,23 @@ class SessionViewSet(viewsets.ViewSet):
         since = request.query_params.get("since", "0")
         qs = session.messages.filter(rev__gt=int(since) if since.isdigit() else 0).order_by("rev")
         page = self.paginator.paginate_queryset(qs, request, view=self)
-        return self.paginator.get_paginated_response(s.MessageSerializer(page, many=True).data)
+        return self.paginator.get_paginated_response(s.QaMessageSerializer(page, many=True).data)
 
-    @extend_schema(summary="提问", request=s.BodyInput, responses={201: s.MessageSerializer})
+    @extend_schema(summary="提问", request=s.QaBodyInput, responses={201: s.QaMessageSerializer})
     @action(detail=True, methods=["post"])
     def questions(self, request, pk=None):
         session, _access = self._get(request, pk, "ask")
-        data = s.BodyInput(data=request.data)
+        data = s.QaBodyInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             m = services.question_ask(actor=request.user, session=session, body=data.validated_data["body"])
-        return Response(s.MessageSerializer(m).data, status=status.HTTP_201_CREATED)
+        return Response(s.QaMessageSerializer(m).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="在线（出勤）",
         description="Sent every 30 s while the room is open; time in the session counts (not study hours).",
         request=None,
-        responses=s.PresenceSerializer,
+        responses=s.QaPresenceSerializer,
     )
     @action(detail=True, methods=["post"])
     def presence(self, request, pk=None):
@@ -177,20 +179,22 @@ class SessionViewSet(viewsets.ViewSet):
             raise Http404
         with service_errors():
             att = services.presence_ping(actor=request.user, session=session)
-        return Response(s.PresenceSerializer(att).data)
+        return Response(s.QaPresenceSerializer(att).data)
 
-    @extend_schema(summary="出勤名单", responses=s.AttendanceSerializer(many=True))
+    @extend_schema(summary="出勤名单", responses=s.QaAttendanceSerializer(many=True))
     @action(detail=True, methods=["get"])
     def attendance(self, request, pk=None):
         session, access = self._get(request, pk)
         if not (access.host or access.oversee):
             raise Http404
         page = self.paginator.paginate_queryset(selectors.attendance(session=session), request, view=self)
-        return self.paginator.get_paginated_response(s.AttendanceSerializer(page, many=True).data)
+        return self.paginator.get_paginated_response(s.QaAttendanceSerializer(page, many=True).data)
 
 
 @extend_schema(tags=["qa"])
 class MessageViewSet(viewsets.ViewSet):
+    queryset = QaMessage.objects.none()
+
     def _get(self, request, pk) -> tuple[QaMessage, selectors.Access]:
         try:
             message = QaMessage.objects.select_related("session").get(pk=int(pk))
@@ -200,25 +204,25 @@ class MessageViewSet(viewsets.ViewSet):
         message.session = session
         return message, access
 
-    @extend_schema(summary="点赞 / 取消点赞", request=s.VoteInput, responses=s.MessageSerializer)
+    @extend_schema(summary="点赞 / 取消点赞", request=s.QaVoteInput, responses=s.QaMessageSerializer)
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):
         message, access = self._get(request, pk)
         if not access.ask:
             raise Http404
-        data = s.VoteInput(data=request.data)
+        data = s.QaVoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             m = services.vote_set(actor=request.user, question=message, on=data.validated_data["on"])
-        return Response(s.MessageSerializer(m).data)
+        return Response(s.QaMessageSerializer(m).data)
 
-    @extend_schema(summary="解答", request=s.AnswerInput, responses={201: s.MessageSerializer})
+    @extend_schema(summary="解答", request=s.QaAnswerInput, responses={201: s.QaMessageSerializer})
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         message, access = self._get(request, pk)
         if not access.host:
             raise Http404
-        data = s.AnswerInput(data=request.data)
+        data = s.QaAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             a = services.answer_post(
@@ -227,21 +231,21 @@ class MessageViewSet(viewsets.ViewSet):
                 body=data.validated_data["body"],
                 mark_answered=data.validated_data["mark"],
             )
-        return Response(s.MessageSerializer(a).data, status=status.HTTP_201_CREATED)
+        return Response(s.QaMessageSerializer(a).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="标记已解答 / 待解答", request=s.MarkInput, responses=s.MessageSerializer)
+    @extend_schema(summary="标记已解答 / 待解答", request=s.QaMarkInput, responses=s.QaMessageSerializer)
     @action(detail=True, methods=["post"])
     def answered(self, request, pk=None):
         message, access = self._get(request, pk)
         if not access.host:
             raise Http404
-        data = s.MarkInput(data=request.data)
+        data = s.QaMarkInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             q = services.question_mark_answered(
                 actor=request.user, question=message, answered=data.validated_data["answered"]
             )
-        return Response(s.MessageSerializer(q).data)
+        return Response(s.QaMessageSerializer(q).data)
 
     @extend_schema(
         summary="转入学科讨论区",
@@ -250,7 +254,7 @@ class MessageViewSet(viewsets.ViewSet):
             "connected; otherwise 404). The transcript keeps it with the link."
         ),
         request=None,
-        responses=s.MessageSerializer,
+        responses=s.QaMessageSerializer,
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
@@ -259,7 +263,7 @@ class MessageViewSet(viewsets.ViewSet):
             raise Http404
         with service_errors():
             q = services.question_move(actor=request.user, question=message)
-        return Response(s.MessageSerializer(q).data)
+        return Response(s.QaMessageSerializer(q).data)
 
 
 @extend_schema(tags=["qa"])
@@ -267,7 +271,7 @@ class StandingsView(APIView):
     @extend_schema(
         summary="答疑达标情况（每学科不少于 3 次）",
         parameters=[OpenApiParameter("project", int, required=True)],
-        responses=s.StandingSerializer(many=True),
+        responses=s.QaStandingSerializer(many=True),
     )
     def get(self, request):
         value = request.query_params.get("project", "")
@@ -287,4 +291,4 @@ class StandingsView(APIView):
             )
             if ps.pk in allowed
         ]
-        return Response(s.StandingSerializer(standings, many=True).data)
+        return Response(s.QaStandingSerializer(standings, many=True).data)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from teachnet.accounts.tests.factories import persona
 from teachnet.qa import live
-from teachnet.training.models import Enrollment, ExpertTeamMember, TrainingClass
+from teachnet.training.models import ClassMembership, Enrollment, ExpertTeamMember, TrainingClass
 from teachnet.training.tests.factories import assign, other_provider, other_provider_admin
 
 Role = ExpertTeamMember.Role
@@ -54,15 +54,16 @@ def team(ps, chief_expert, expert2):
 
 @pytest.fixture
 def enrolled(project, ps, math_ps, learner, sz_learner, tutor, regions):
-    Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         project=project, subject=ps.subject, user=learner, role="learner", region=regions["440100"]
     )
     Enrollment.objects.create(
         project=project, subject=math_ps.subject, user=sz_learner, role="learner", region=regions["440300"]
     )
-    TrainingClass.objects.create(
+    klass = TrainingClass.objects.create(
         project=project, subject=ps.subject, province=regions["440000"], name="广州一班", tutor=tutor
     )
+    ClassMembership.objects.create(training_class=klass, enrollment=enrollment)
     return {"learner": learner, "sz_learner": sz_learner, "tutor": tutor}
 
 
