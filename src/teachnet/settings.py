@@ -262,12 +262,6 @@ CELERY_BEAT_SCHEDULE = {
 # inline so they can assert on the result.
 TASKS_IN_PROCESS = not REDIS_URL
 TASKS_INLINE = TESTING
-# What Celery beat runs (`celery -A teachnet beat`, docs/deployment.md); without it, cron runs the same
-# work as commands (`teachnet qa notify-starting`, `teachnet qa archive-ended`).
-CELERY_BEAT_SCHEDULE = {
-    "qa.notify_starting": {"task": "qa.notify_starting", "schedule": 60.0},
-    "qa.archive_ended": {"task": "qa.archive_ended", "schedule": 300.0},
-}
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -12,15 +12,21 @@ class QaConfig(AppConfig):
         from teachnet.accounts.permissions import has_any
         from teachnet.core import freshness, menu, rules
         from teachnet.learning import records
+        from teachnet.notifications import periodic
         from teachnet.training.models import Enrollment, ExpertTeamMember, TrainingClass
 
         from . import rules as qa_rules
         from .permissions import QaPerm, register
         from .records import qa_section
+        from .services import sessions_archive_due, sessions_notify_starting
 
         register()
         rules.register(qa_rules.RULE, qa_rules.measure)
         records.register("qa", qa_section)
+        # Run with the other reminders (Celery beat in production, `teachnet reminders --loop` in the demo):
+        # learners told of a session starting within QA_NOTIFY_MINUTES_BEFORE; ended sessions archived.
+        periodic.register("qa.notify_starting", lambda now: sessions_notify_starting(now=now)["people"])
+        periodic.register("qa.archive_ended", lambda now: sessions_archive_due(now=now))
         # The menu's answer rests on team membership too: a change to a team moves the generation on.
         freshness.watch(ExpertTeamMember)
         menu.entry(

@@ -1,4 +1,5 @@
-"""Periodic work of Q&A sessions: Celery beat (settings.CELERY_BEAT_SCHEDULE) or `teachnet qa …` (cron)."""
+"""The Q&A session's periodic work as a Celery task of its own, for a deployment that schedules it apart; the
+beat schedule runs it with the other reminders (notifications.periodic: "qa.notify_starting")."""
 
 from celery import shared_task
 
@@ -9,11 +10,3 @@ def notify_starting() -> dict:
     from .services import sessions_notify_starting
 
     return sessions_notify_starting()
-
-
-@shared_task(name="qa.archive_ended")
-def archive_ended() -> int:
-    """Archive the sessions whose planned end has passed and that no host ended."""
-    from .services import sessions_archive_due
-
-    return sessions_archive_due()

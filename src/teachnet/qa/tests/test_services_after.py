@@ -97,13 +97,14 @@ def test_the_command_tells_and_archives(make_session, enrolled):
     assert QaSession.objects.filter(archived_at__isnull=False).count() == 1
 
 
-def test_the_periodic_tasks_are_scheduled():
-    from django.conf import settings
-
+def test_the_reminders_run_tells_and_archives(make_session, enrolled):
+    from teachnet.notifications import periodic
     from teachnet.qa import tasks
 
-    tasks_named = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"qa.notify_starting", "qa.archive_ended"} <= tasks_named
+    make_session(start_in=dt.timedelta(minutes=10))
+    make_session(start_in=-dt.timedelta(hours=5))
+    sent = periodic.run_due(names=["qa.notify_starting", "qa.archive_ended"])
+    assert sent == {"qa.notify_starting": 1, "qa.archive_ended": 1}
     assert tasks.notify_starting.name == "qa.notify_starting"
 
 

@@ -1,5 +1,5 @@
 """`teachnet qa notify-starting [--minutes N]` and `teachnet qa archive-ended`: the periodic work of Q&A
-sessions, for a deployment that runs cron instead of Celery beat (every minute is right for both)."""
+sessions by hand (`teachnet reminders` runs both with the other reminders, as Celery beat and the demo do)."""
 
 from django.core.management.base import BaseCommand
 
