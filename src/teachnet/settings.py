@@ -314,9 +314,9 @@ QA_ROOM_OPENS_MINUTES_BEFORE = int(
 )  # questions in advance
 QA_NOTIFY_MINUTES_BEFORE = int(os.environ.get("QA_NOTIFY_MINUTES_BEFORE", "30"))
 # Presence: the room pings every QA_PRESENCE_PING_SECONDS; pings further apart than the gap start a new
-# stretch (a background tab's timers are slowed to once a minute).
-QA_PRESENCE_PING_SECONDS = 30
-QA_PRESENCE_GAP_SECONDS = 90
+# stretch (a background tab's timers may be slowed to once a minute or a little more).
+QA_PRESENCE_PING_SECONDS = 60
+QA_PRESENCE_GAP_SECONDS = 150
 
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))

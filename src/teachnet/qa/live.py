@@ -7,8 +7,8 @@ viewer would wait and every other page with it. A poll is a short request instea
 
 - Its credential is a signed room pass (`pass_issue`, handed to the viewer with the room page), so it reads
   no Django session and no user row; `teachnet.wsgi` sends it straight to `live_wsgi`, past the page
-  middleware, as the heartbeats go (decision 0004). The documented API view answers the same through
-  `feed_answer` after checking the logged-in user instead.
+  middleware, as the heartbeats go (decision 0004). Without a pass the same path is Django's view, which
+  checks the logged-in user instead and answers the same through `feed_answer` (as the API does).
 - Each worker process keeps each open room's messages in memory (`RoomFeed`), encoded once, and asks the
   database at most every QA_FEED_REFRESH_SECONDS (0.5 s) whether the room moved on: one primary-key read, and
   a second only when something changed. 1,000 viewers cost the database 2 reads a second per worker, not 500.
@@ -37,7 +37,7 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-LIVE_PREFIX = "/qa/live/"  # /qa/live/<session id>/?since=<rev>, header X-QA-Pass
+LIVE_PREFIX = "/qa/live/"  # GET /qa/live/<session id>/?since=<rev>, POST …/<id>/presence/; header X-QA-Pass
 PASS_HEADER = "HTTP_X_QA_PASS"
 _SALT = "teachnet.qa.room-pass"
 
@@ -231,6 +231,26 @@ def feed_answer(session_id: int, since: int) -> tuple[int, bytes]:
     return 200, room.since(since)
 
 
+def presence_answer(session_id: int, user_id: int) -> tuple[int, bytes]:
+    """A presence ping from the holder of a room pass (presence_ping checks they still take part)."""
+    from django.core.exceptions import ValidationError
+
+    from teachnet.accounts.models import User
+
+    from .models import QaSession
+    from .services import presence_ping
+
+    session = QaSession.objects.select_related("provider_subject").filter(pk=session_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if session is None or user is None:
+        return 404, b'{"detail":"Not found."}'
+    try:
+        att = presence_ping(actor=user, session=session)
+    except ValidationError as exc:
+        return 400, _encode({"ok": False, "message": " ".join(exc.messages)})
+    return 200, b'{"ok":true,"seconds":%d}' % att.seconds
+
+
 # --- The lean route -----------------------------------------------------------------------------------------
 
 
@@ -239,6 +259,7 @@ _REASONS = {
     400: "400 Bad Request",
     403: "403 Forbidden",
     404: "404 Not Found",
+    405: "405 Method Not Allowed",
     500: "500 Internal Server Error",
 }
 
@@ -258,23 +279,39 @@ def _close_old_connections() -> None:
 
 
 def live_wsgi(environ, start_response):
-    """GET /qa/live/<id>/?since=N with the room pass in X-QA-Pass: the room's feed (feed_answer)."""
+    """With the room pass in X-QA-Pass: GET /qa/live/<id>/?since=N, the room's feed (feed_answer); POST
+    /qa/live/<id>/presence/, a presence ping (presence_answer). A custom header is what a page of another site
+    cannot send without this one's consent (CORS), so the pass needs no CSRF token."""
     status, payload = 400, b'{"detail":"Bad Request"}'
     try:
         host, _port = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
         allowed = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
-        parts = environ.get("PATH_INFO", "")[len(LIVE_PREFIX) :].strip("/")
+        parts = environ.get("PATH_INFO", "")[len(LIVE_PREFIX) :].strip("/").split("/")
+        method = environ.get("REQUEST_METHOD")
         since = _since(environ.get("QUERY_STRING", ""))
+        room = int(parts[0]) if parts[0].isdigit() else None
+        user = pass_check(environ.get(PASS_HEADER), session_id=room) if room is not None else None
         if not host or not validate_host(host, allowed):
             status, payload = 400, b'{"detail":"Bad Request (host)"}'
-        elif not parts.isdigit() or since is None:
+        elif room is None or since is None or parts[1:] not in ([], ["presence"]):
             status, payload = 404, b'{"detail":"Not found."}'
-        elif pass_check(environ.get(PASS_HEADER), session_id=int(parts)) is None:
+        elif user is None:
             status, payload = 403, b'{"detail":"room pass missing or expired: reload the page"}'
+        elif parts[1:] == ["presence"]:
+            if method != "POST":
+                status, payload = 405, b'{"detail":"Method Not Allowed"}'
+            else:
+                _close_old_connections()
+                try:
+                    status, payload = presence_answer(room, user)
+                finally:
+                    _close_old_connections()
+        elif method != "GET":
+            status, payload = 405, b'{"detail":"Method Not Allowed"}'
         else:
-            status, payload = feed_answer(int(parts), since)
+            status, payload = feed_answer(room, since)
     except Exception:
-        logger.exception("qa live feed failed")
+        logger.exception("qa live route failed")
         status, payload = 500, b'{"detail":"Server Error"}'
     start_response(
         _REASONS[status],

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:session_id>/attendance/", views.attendance, name="attendance"),
     # The lean WSGI route (qa.live) serves this path in production; this view answers the same elsewhere.
     path("live/<int:session_id>/", views.live_feed, name="live"),
+    path("live/<int:session_id>/presence/", views.live_presence, name="live_presence"),
     path("m/<int:message_id>/vote/", views.vote, name="vote"),
     path("m/<int:message_id>/answer/", views.answer, name="answer"),
     path("m/<int:message_id>/mark/", views.mark, name="mark"),

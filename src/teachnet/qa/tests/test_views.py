@@ -198,7 +198,6 @@ def test_the_lean_route_serves_the_feed_to_a_pass_and_nothing_without_one(live_s
     good = live.pass_issue(session_id=live_session.pk, user_id=enrolled["learner"].pk)
     status, body = _wsgi(path, query="since=0", room_pass=good)
     assert status == 200 and json.loads(body)["messages"][0]["body"] == "问题"
-    assert _wsgi(path, query="since=0")[0] == 403
     other_room = live.pass_issue(session_id=live_session.pk + 1, user_id=enrolled["learner"].pk)
     assert _wsgi(path, query="since=0", room_pass=other_room)[0] == 403
     assert _wsgi(path, query="since=0", room_pass=good[:-2] + "xx")[0] == 403
@@ -208,7 +207,37 @@ def test_the_lean_route_serves_the_feed_to_a_pass_and_nothing_without_one(live_s
     assert _wsgi(missing, room_pass=live.pass_issue(session_id=live_session.pk + 1000, user_id=1))[0] == 404
 
 
-def test_the_django_route_without_a_pass_checks_the_login(live_session, enrolled):
+def test_the_django_route_without_a_pass_checks_the_login(live_session, enrolled, monkeypatch):
+    from teachnet import wsgi
+
     path = reverse("qa:live", args=[live_session.pk])
+    monkeypatch.setattr(wsgi, "django_application", lambda environ, start_response: [b"django"])
+    assert wsgi.application({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, None) == [b"django"]
     assert _client(enrolled["learner"]).get(path).status_code == 200
     assert _client(enrolled["sz_learner"]).get(path).status_code == 404
+
+
+def test_presence_through_the_lean_route_with_the_pass(live_session, enrolled):
+    path = reverse("qa:live_presence", args=[live_session.pk])
+    good = live.pass_issue(session_id=live_session.pk, user_id=enrolled["learner"].pk)
+    status, body = _wsgi_post(path, room_pass=good)
+    assert status == 200 and json.loads(body)["ok"]
+    assert _wsgi(path, room_pass=good)[0] == 405  # a GET
+    stranger = live.pass_issue(session_id=live_session.pk, user_id=enrolled["sz_learner"].pk)
+    assert _wsgi_post(path, room_pass=stranger)[0] == 400  # a pass, but not of the subject: nothing counted
+    assert _wsgi_post(path, room_pass="forged")[0] == 403
+    assert Client().post(path, HTTP_X_QA_PASS=good).status_code == 200  # Django's route answers alike
+    assert Client().post(path).status_code == 404
+
+
+def _wsgi_post(path, *, room_pass):
+    from teachnet.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "", "HTTP_HOST": "127.0.0.1",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "wsgi.input": BytesIO(), "wsgi.url_scheme": "http",
+        "HTTP_X_QA_PASS": room_pass,
+    }  # fmt: skip
+    seen = {}
+    body = b"".join(application(environ, lambda status, headers: seen.setdefault("status", int(status[:3]))))
+    return seen["status"], body

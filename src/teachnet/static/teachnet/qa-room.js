@@ -248,9 +248,12 @@
 
   function ping() {
     if (stopped || !config.counts_presence) return;
-    post(config.presence, {}).then((r) => {
-      if (r && r.ok === false && r.message) status.textContent = r.message;
-    });
+    fetch(config.presence, { method: "POST", headers: { "X-QA-Pass": config.pass } })
+      .then((r) => r.json())
+      .then((r) => {
+        if (r && r.ok === false && r.message) status.textContent = r.message;
+      })
+      .catch(() => {});
   }
   ping();
   setInterval(ping, config.ping_ms);
