@@ -247,8 +247,8 @@ class Conn:
         loop = asyncio.get_running_loop()
         _t, self.protocol = await loop.create_connection(_Protocol, "127.0.0.1", self.port)
 
-    async def ask(self, request: bytes) -> tuple[int, bytes]:
-        for attempt in range(2):
+    async def ask(self, request: bytes, *, resend: bool = True) -> tuple[int, bytes]:
+        for attempt in range(2 if resend else 1):
             if self.protocol is None or self.protocol.transport is None:
                 if self.protocol is not None:
                     self.stats.reconnects += 1
@@ -435,7 +435,7 @@ async def run_room(args, *, port: int, world: World, viewers: list[Viewer], post
                         delivery.append(t1 - sent[int(found.group(1))])
                 if measure_from <= t0 <= stop_at:
                     stats.ok("poll", t1 - t0)
-            if t1 >= next_ping and t1 < stop_at:
+            if t1 >= next_ping and t1 < stop_at and not args.polls_only:
                 next_ping = t1 + PING_SECONDS
                 p0 = time.perf_counter()
                 try:
@@ -472,7 +472,9 @@ async def run_room(args, *, port: int, world: World, viewers: list[Viewer], post
             t0 = time.perf_counter()
             sent[n] = t0
             try:
-                status, body = await conn.ask(request)
+                conn.close()  # a new connection for each post, never sent twice
+                conn.protocol = None
+                status, body = await conn.ask(request, resend=False)
                 answer = json.loads(body) if status in (200, 400) else {}
                 if status == 200 and answer.get("ok"):
                     stats.ok("post", time.perf_counter() - t0)
@@ -488,7 +490,8 @@ async def run_room(args, *, port: int, world: World, viewers: list[Viewer], post
 
     async def page_probe() -> None:
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
-        await probe(port=port, paths=probe_paths, seconds=args.seconds, stats=stats, kind="page")
+        if not args.polls_only:
+            await probe(port=port, paths=probe_paths, seconds=args.seconds, stats=stats, kind="page")
 
     cpu_from = time.process_time()
     await asyncio.gather(post(), page_probe(), *(watch(v) for v in viewers))
@@ -517,6 +520,9 @@ def main() -> None:
         default="pass",
         help="pass: the lean route with the room pass, as the page polls; session: the same feed through "
         "Django's middleware, authorized by the login (to compare)",
+    )
+    parser.add_argument(
+        "--polls-only", action="store_true", help="no presence pings and no learner page (to diagnose)"
     )
     parser.add_argument("--redis", default="", help="REDIS_URL of the server (default none, as the demo)")
     parser.add_argument("--keep-db", action="store_true", help="keep the scratch database")
