@@ -9,11 +9,11 @@ class QaConfig(AppConfig):
     verbose_name = _("专家答疑")
 
     def ready(self) -> None:
-        from teachnet.accounts.permissions import has_any
-        from teachnet.core import freshness, menu, rules
+        from teachnet.accounts.permissions import grants_for, has_any
+        from teachnet.accounts.roles import Role
+        from teachnet.core import menu, rules
         from teachnet.learning import records
         from teachnet.notifications import periodic
-        from teachnet.training.models import Enrollment, ExpertTeamMember, TrainingClass
 
         from . import rules as qa_rules
         from .permissions import QaPerm, register
@@ -27,14 +27,13 @@ class QaConfig(AppConfig):
         # learners told of a session starting within QA_NOTIFY_MINUTES_BEFORE; ended sessions archived.
         periodic.register("qa.notify_starting", lambda now: sessions_notify_starting(now=now)["people"])
         periodic.register("qa.archive_ended", lambda now: sessions_archive_due(now=now))
-        # The menu's answer rests on team membership too: a change to a team moves the generation on.
-        freshness.watch(ExpertTeamMember)
+        # The menu asks the grants the menu has read already (no query of its own): whoever reads sessions
+        # by a role, and the roles that take part (learners; tutors and backbone trainers, enrolled as such).
+        taking_part = {Role.LEARNER, Role.TUTOR, Role.BACKBONE_TRAINER}
         menu.entry(
             "qa",
             lambda user: (
                 has_any(actor=user, perm=QaPerm.VIEW)
-                or Enrollment.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).exists()
-                or ExpertTeamMember.objects.filter(user_id=user.pk).exists()
-                or TrainingClass.objects.filter(tutor_id=user.pk).exists()
+                or any(g.role in taking_part for g in grants_for(user))
             ),
         )
