@@ -136,7 +136,7 @@ def _held(ps, *, spec, hosts, expert, learner, askers, rnd, now) -> int:
         description="围绕本阶段课程学习中学员关注的共性问题和重难点问题，专家在线集中解答。",
         now=day - dt.timedelta(days=5),
     )
-    present = rnd.sample(askers, k=min(len(askers), 12))
+    present = rnd.sample(askers, k=min(len(askers), 8))
     # The demo learner was at the two that count, and missed the short one.
     present = [p for p in present if p != learner] + ([learner] if spec is not HELD[-1] else [])
     minute = 0
