@@ -33,7 +33,6 @@ class QaConfig(AppConfig):
         menu.entry(
             "qa",
             lambda user: (
-                has_any(actor=user, perm=QaPerm.VIEW)
-                or any(g.role in taking_part for g in grants_for(user))
+                has_any(actor=user, perm=QaPerm.VIEW) or any(g.role in taking_part for g in grants_for(user))
             ),
         )

@@ -104,7 +104,8 @@ class RoomFeed:
 
     def __init__(self, session_id: int) -> None:
         self.session_id = session_id
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the copy itself
+        self.refreshing = threading.Lock()  # one thread looks at the database at a time
         self.rev = 0
         self.items: dict[int, tuple[int, bytes]] = {}
         self.revs: list[int] = []  # sorted
@@ -127,13 +128,15 @@ class RoomFeed:
             self.by_rev[row["rev"]] = row["id"]
 
     def refresh(self, *, force: bool = False) -> bool:
-        """Look at the database if the copy is older than the refresh interval; False: no such session."""
+        """Look at the database if the copy is older than the refresh interval; False: no such session.
+        One thread of the process looks at a time, holding only `refreshing`: the others keep answering
+        from the copy meanwhile, and wait for `lock` only while the new rows are put in."""
         from .models import QaMessage, QaSession
 
         now = time.monotonic()
         if not force and self.times is not None and now - self.checked < settings.QA_FEED_REFRESH_SECONDS:
             return True
-        if not self.lock.acquire(blocking=self.times is None or force):
+        if not self.refreshing.acquire(blocking=self.times is None or force):
             return True  # another thread of this process is looking: serve what we have
         _close_old_connections()
         try:
@@ -145,24 +148,27 @@ class RoomFeed:
             if row is None:
                 return False
             seq = row.pop("seq")
-            if seq < self.rev:  # not the room we knew (a test database rolled back): start again
-                self.rev, self.items, self.revs, self.by_rev = 0, {}, [], {}
-            if seq > self.rev:
+            # Revisions commit in order under the session's lock: every message up to `seq` is visible now.
+            start_from = 0 if seq < self.rev else self.rev  # a smaller seq: not the room we knew (tests)
+            rows = []
+            if seq > start_from:
                 rows = list(
-                    QaMessage.objects.filter(session_id=self.session_id, rev__gt=self.rev)
+                    QaMessage.objects.filter(session_id=self.session_id, rev__gt=start_from)
                     .order_by("rev")
                     .values(*FIELDS)
                 )
+            with self.lock:
+                if start_from == 0 and self.rev:
+                    self.items, self.revs, self.by_rev = {}, [], {}
+                if rows or start_from != self.rev or row != self.times:
+                    self.answers = {}
                 self._apply(rows)
-                self.rev = max(seq, self.rev)
-                self.answers = {}
-            if row != self.times:
-                self.answers = {}
-            self.times = row
-            self.checked = time.monotonic()
+                self.rev = max(seq, start_from)
+                self.times = row
+                self.checked = time.monotonic()
             return True
         finally:
-            self.lock.release()
+            self.refreshing.release()
             _close_old_connections()  # what Django does after a request (CONN_MAX_AGE, broken connections)
 
     def state(self, now) -> str:

@@ -123,3 +123,23 @@ def test_revisions_are_unique_and_increasing(live_session, enrolled, chief_exper
     live_session.refresh_from_db()
     revs = sorted(QaMessage.objects.values_list("rev", flat=True))
     assert revs == sorted(set(revs)) and max(revs) == live_session.seq == 4
+
+
+def test_a_change_made_by_another_process_reaches_the_feed_within_the_refresh_interval(
+    live_session, enrolled, settings
+):
+    import time
+
+    from django.db.models import F
+
+    from teachnet.qa.models import QaSession
+
+    settings.QA_FEED_REFRESH_SECONDS = 0.2
+    q = services.question_ask(actor=enrolled["learner"], session=live_session, body="问题")
+    assert _feed(live_session)["rev"] == 1
+    # Another worker process answers: rows change, this process's copy is not told.
+    QaSession.objects.filter(pk=live_session.pk).update(seq=F("seq") + 1)
+    QaMessage.objects.filter(pk=q.pk).update(votes=7, rev=2)
+    assert _feed(live_session, since=1)["messages"] == []  # still the copy
+    time.sleep(0.25)
+    assert [m["votes"] for m in _feed(live_session, since=1)["messages"]] == [7]
