@@ -20,4 +20,5 @@ urlpatterns = [
     path("v1/", include("teachnet.duty.rest_api.urls")),
     path("v1/", include("teachnet.discussions.rest_api.urls")),
     path("v1/", include("teachnet.briefings.rest_api.urls")),
+    path("v1/", include("teachnet.qa.rest_api.urls")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "teachnet.duty",
     "teachnet.discussions",
     "teachnet.briefings",
+    "teachnet.qa",
     "teachnet.demo",
 ]
 
@@ -321,6 +322,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Q&A sessions (ACT-5) -----------------------------------------------------------------------------------
+# The live room polls every QA_POLL_SECONDS; each worker looks at the database for a room's changes at most
+# every QA_FEED_REFRESH_SECONDS (qa.live, docs/decisions/0006): a message reaches everyone within about 2.5 s.
+QA_POLL_SECONDS = float(os.environ.get("QA_POLL_SECONDS", "2"))
+QA_FEED_REFRESH_SECONDS = float(os.environ.get("QA_FEED_REFRESH_SECONDS", "0.5"))
+QA_PASS_HOURS = 12  # how long a room pass (the feed's read-only credential) lasts
+QA_ROOM_OPENS_MINUTES_BEFORE = int(
+    os.environ.get("QA_ROOM_OPENS_MINUTES_BEFORE", "60")
+)  # questions in advance
+QA_NOTIFY_MINUTES_BEFORE = int(os.environ.get("QA_NOTIFY_MINUTES_BEFORE", "30"))
+# Presence: the room pings every QA_PRESENCE_PING_SECONDS; pings further apart than the gap start a new
+# stretch (a background tab's timers may be slowed to once a minute or a little more).
+QA_PRESENCE_PING_SECONDS = 60
+QA_PRESENCE_GAP_SECONDS = 150
 
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))

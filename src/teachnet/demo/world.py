@@ -822,6 +822,10 @@ def demo_run(
     report("courses", f"北京师范大学 · 初中体育: {courses['course']}")
     study = step("study 2010", demo_study_ensure, project=project2010, project2011=project)
     report("study 2010", f"{PROJECT2010_SHORT_NAME} 北京师范大学 · 初中体育: {study.course}")
+    from teachnet.qa.demo import demo_qa_ensure
+
+    qa = step("qa 2010", demo_qa_ensure, project=project2010, training_class=study.training_class)
+    report("qa 2010", f"初中体育 expert Q&A: {qa['held']} held sessions created; the next one {qa['status']}")
     if study.training_class is not None:
         written = study.figures
         log(
@@ -861,6 +865,14 @@ def demo_run(
     log("")
     url = url.rstrip("/")
     study_lines = _study_lines(study, url)
+    if qa.get("provider_subject") is not None:
+        study_lines.append(
+            _(
+                "专家答疑：以 %(username)s 登录进入答疑室提问（下一场即将开始），"
+                "或查看已归档的答疑记录：%(url)s"
+            )
+            % {"username": "learner", "url": url + reverse("qa:index")}
+        )
     for line in study_lines:
         log(line)
     if study_lines:

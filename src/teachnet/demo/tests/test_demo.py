@@ -362,8 +362,11 @@ def test_the_demo_learner_can_study_at_once():
 
     notice = Notification.objects.get(recipient=learner, kind="deadline_soon")
     assert notice.url == reverse("learning:workspace") and "到期" in notice.title
+    # and so is the notice that 初中体育's next expert Q&A is about to start (qa.demo, the reminders)
+    qa_notice = Notification.objects.get(recipient=learner, kind="qa_starting")
+    assert qa_notice.url.startswith("/qa/") and "专家答疑即将开始" in qa_notice.title
     assert (
-        'data-testid="unread-count">1<'
+        'data-testid="unread-count">2<'
         in client_for(learner).get(reverse("notifications:badge")).content.decode()
     )
 
