@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "teachnet.learning",
     "teachnet.reporting",
     "teachnet.notifications",
+    "teachnet.homework",
     "teachnet.demo",
 ]
 
@@ -256,6 +257,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # inline so they can assert on the result.
 TASKS_IN_PROCESS = not REDIS_URL
 TASKS_INLINE = TESTING
+# Timed jobs for `celery beat`: each is safe to run often (it does its work once).
+CELERY_BEAT_SCHEDULE = {
+    "homework.notify_due": {"task": "homework.notify_due", "schedule": 3600.0},
+}
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -286,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "teachnet.reporting.models.Kind",
         "NotificationKindEnum": "teachnet.notifications.kinds.Kind",
         "NotificationChannelEnum": "teachnet.notifications.kinds.Channel",
+        "HomeworkSubmissionStateEnum": "teachnet.homework.models.Submission.State",
+        "HomeworkLatePolicyEnum": "teachnet.homework.models.Assignment.LatePolicy",
+        "HomeworkEventKindEnum": "teachnet.homework.models.GradingEvent.Kind",
     },
 }
 
@@ -296,6 +304,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Homework (ACT-6) ----------------------------------------------------------------------------------
+# Learners who have not submitted are told this many days before an assignment's deadline
+# (homework.notify_due).
+HOMEWORK_DUE_NOTICE_DAYS = int(os.environ.get("HOMEWORK_DUE_NOTICE_DAYS", "2"))
 
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))

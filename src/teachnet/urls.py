@@ -12,6 +12,7 @@ urlpatterns = [
     path("courses/", include("teachnet.courses.urls")),
     path("learn/", include("teachnet.learning.urls")),
     path("inbox/", include("teachnet.notifications.urls")),
+    path("homework/", include("teachnet.homework.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),
