@@ -48,7 +48,7 @@ def a(w, chief_expert):
     return assignment_make(w, chief_expert)
 
 
-# --- Rubrics and assignments -----------------------------------------------------------------------------------
+# --- Rubrics and assignments --------------------------------------------------------------------------------
 
 
 def test_rubric_text_is_parsed_into_criteria_and_levels():
@@ -120,7 +120,7 @@ def test_a_deadline_in_the_past_is_refused_naming_the_field(w, chief_expert):
     assert "deadline" in exc.value.message_dict
 
 
-# --- Writing ---------------------------------------------------------------------------------------------------
+# --- Writing ------------------------------------------------------------------------------------------------
 
 
 def test_a_draft_then_a_submission(a, learner):
@@ -200,7 +200,7 @@ def test_attachments_are_checked_by_content(a, learner):
     assert s.attachments.count() == 2
 
 
-# --- Grading ------------------------------------------------------------------------------------------------------
+# --- Grading ------------------------------------------------------------------------------------------------
 
 
 def test_grading_writes_an_event_for_each_level_and_tells_the_learner(a, learner, tutor):
@@ -294,7 +294,7 @@ def test_recommend_needs_a_grade_and_is_an_event(a, learner, tutor):
     assert s.recommended and s.events.filter(kind=GradingEvent.Kind.RECOMMENDED).exists()
 
 
-# --- Spot checks --------------------------------------------------------------------------------------------------
+# --- Spot checks --------------------------------------------------------------------------------------------
 
 
 def _graded_class(w, a, tutor, learners):
@@ -349,7 +349,7 @@ def test_the_expert_scores_blind_then_agreement_and_a_correction_with_reason(
     assert (e.data["score_before"], e.data["score_after"], e.data["reason"]) == (40, 34, "教学过程缺少递进")
 
 
-# --- Copy detection -----------------------------------------------------------------------------------------------
+# --- Copy detection -----------------------------------------------------------------------------------------
 
 
 def test_a_copy_is_flagged_the_moment_it_is_submitted_across_classes(a, learner, sz_learner, w):

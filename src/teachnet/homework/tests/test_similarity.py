@@ -25,8 +25,7 @@ HONEST1 = (DATA / "honest1.txt").read_text(encoding="utf-8").strip()
 HONEST2 = (DATA / "honest2.txt").read_text(encoding="utf-8").strip()
 SENTENCE = re.compile(r"(?<=[。！？；])")
 # What a copier puts in for a word: near synonyms, one character each (同义词替换).
-SYNONYMS = {"学": "习", "生": "员", "教": "授", "练": "训", "球": "篮", "动": "作", "要": "须", "能": "会",
-            "进": "行", "课": "堂", "时": "候", "的": "之", "我": "本", "在": "于", "和": "与", "让": "使"}  # fmt: skip
+SYNONYMS = dict(zip("学生教练球动要能进课时的我在和让", "习员授训篮作须会行堂候之本于与使", strict=True))
 
 
 def sentences(text: str) -> list[str]:
@@ -70,7 +69,7 @@ def fp(text: str):
     return sim.fingerprint(PROMPT + "\n" + text, excluded=sim.Excluded(PROMPT))
 
 
-# --- The engine --------------------------------------------------------------------------------------------
+# --- The engine ---------------------------------------------------------------------------------------------
 
 
 def test_normalizing_folds_width_and_drops_punctuation_and_space():
