@@ -80,7 +80,7 @@ def _learner_context(request, part, submission, *, body=None, errors=None):
     versions = submission.versions.select_related("graded_by") if submission else []
     return {
         "submission": submission,
-        "body": submission.body if body is None else body,
+        "body": (submission.body if submission else "") if body is None else body,
         "errors": errors or {},
         "attachments": submission.attachments.filter(revision=submission.revision) if submission else [],
         "versions": versions,
@@ -144,9 +144,12 @@ def save(request, pk):
     submission = services.submission_for(actor=request.user, assignment=part.assignment)
     submit = request.POST.get("action") == "submit"
     body = request.POST.get("body", "")
+    version = _version(request)
+    if version == 0 and submission.version == 1 and not submission.body:
+        version = 1  # the page was opened before anything was saved: the draft just started is that
     try:
         submission = services.submission_save(
-            actor=request.user, submission=submission, body=body, version=_version(request), submit=submit
+            actor=request.user, submission=submission, body=body, version=version, submit=submit
         )
     except services.StaleSubmission as exc:
         messages.error(
@@ -162,7 +165,7 @@ def save(request, pk):
         if submit:
             try:
                 services.submission_save(
-                    actor=request.user, submission=submission, body=body, version=_version(request)
+                    actor=request.user, submission=submission, body=body, version=version
                 )
             except (ValidationError, services.StaleSubmission):
                 pass
