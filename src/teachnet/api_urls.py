@@ -17,4 +17,5 @@ urlpatterns = [
     path("v1/", include("teachnet.reporting.rest_api.board_urls")),
     path("v1/", include("teachnet.reporting.rest_api.urls")),
     path("v1/", include("teachnet.notifications.rest_api.urls")),
+    path("v1/", include("teachnet.homework.rest_api.urls")),
 ]
