@@ -823,6 +823,10 @@ def demo_run(
             f"{written['plan_items']} plan items, {written['sessions']} past study sessions of "
             f"{written['learners']} learners, {written['journal']} journal entries created"
         )
+    from teachnet.homework.demo import demo_homework_ensure
+
+    homework = step("homework", demo_homework_ensure, training_class=study.training_class)
+    report("homework", f"{PROJECT2010_SHORT_NAME} 初中体育: {', '.join(f'{k} {v}' for k, v in homework.items())}")
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),

@@ -666,13 +666,22 @@ def similarity_index(*, submission: Submission) -> list[SimilarityPair]:
         .values_list("submission_id", flat=True)
     )
     pairs = []
-    others = Submission.objects.filter(pk__in=candidates).exclude(state=S.DRAFT).only("pk", "body_text")
-    for other in others:
+    threshold = _threshold(a)
+    # The stored signatures weed out the chance candidates first; only the plausible ones are fingerprinted
+    # again from their text for the exact score.
+    likely = [
+        pk
+        for pk, raw, size in Submission.objects.filter(pk__in=candidates, signature__isnull=False)
+        .exclude(state=S.DRAFT)
+        .values_list("pk", "signature", "shingle_count")
+        if sim.plausible(fp.signature, fp.size, sim.signature_from_bytes(raw), size, threshold)
+    ]
+    for other in Submission.objects.filter(pk__in=likely).only("pk", "body_text"):
         ofp = sim.fingerprint(other.body_text, excluded=excluded)
         if ofp is None:
             continue
         score = sim.overlap(fp.ids, ofp.ids)
-        if score >= _threshold(a):
+        if score >= threshold:
             first, second = sorted((submission.pk, other.pk))
             pairs.append(SimilarityPair(assignment=a, first_id=first, second_id=second, score=score))
     SimilarityPair.objects.bulk_create(pairs)
@@ -690,6 +699,29 @@ def similarity_index(*, submission: Submission) -> list[SimilarityPair]:
     )
     _refresh_max(touched)
     return pairs
+
+
+def _bands_write(rows) -> None:
+    """(assignment id, submission id, key) rows into the stored index: 64 per submission, hundreds of
+    thousands for a large assignment, so past the ORM (COPY on PostgreSQL, executemany elsewhere)."""
+    from django.db import connection
+
+    table = SimilarityBand._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} (assignment_id, submission_id, key) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} (assignment_id, submission_id, key) VALUES (%s, %s, %s)"  # noqa: S608
+            batch: list = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 10000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
 
 
 @dataclass
@@ -725,14 +757,7 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
     with transaction.atomic():
         SimilarityPair.objects.filter(assignment=assignment).delete()
         SimilarityBand.objects.filter(assignment=assignment).delete()
-        SimilarityBand.objects.bulk_create(
-            (
-                SimilarityBand(assignment=assignment, submission_id=pk, key=k)
-                for pk, fp in fps
-                for k in sim.band_keys(fp.signature)
-            ),
-            batch_size=5000,
-        )
+        _bands_write((assignment.pk, pk, k) for pk, fp in fps for k in sim.band_keys(fp.signature))
         SimilarityPair.objects.bulk_create(
             [
                 SimilarityPair(

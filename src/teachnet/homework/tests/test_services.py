@@ -14,6 +14,7 @@ from teachnet.courses.tests.factories import upload
 from teachnet.notifications.models import Notification
 
 from .. import services
+from .. import similarity as sim
 from ..models import GradingEvent, SimilarityBand, SimilarityPair, SpotCheck, Submission
 from .factories import (
     ALL_TOP,
@@ -361,7 +362,7 @@ def test_a_copy_is_flagged_the_moment_it_is_submitted_across_classes(a, learner,
     assert pair.score > 0.9
     copy.refresh_from_db()
     assert copy.similarity == pytest.approx(pair.score)
-    assert SimilarityBand.objects.filter(submission=copy).count() == 64
+    assert SimilarityBand.objects.filter(submission=copy).count() == sim.BANDS
 
 
 def test_the_full_recheck_finds_the_same_pairs_and_reports_progress(a, learner, sz_learner, w, chief_expert):
@@ -375,7 +376,7 @@ def test_the_full_recheck_finds_the_same_pairs_and_reports_progress(a, learner, 
     task.refresh_from_db()
     assert task.state == TaskProgress.State.DONE and "1 对" in task.message
     assert SimilarityPair.objects.count() == 1
-    assert SimilarityBand.objects.filter(assignment=a).count() == 3 * 64
+    assert SimilarityBand.objects.filter(assignment=a).count() == 3 * sim.BANDS
 
 
 def test_due_notice_goes_once_to_those_who_have_not_submitted(w, chief_expert, learner, sz_learner):
