@@ -154,7 +154,8 @@ def run(args, verdict: Verdict) -> None:
     bands = SimilarityBand.objects.filter(assignment=assignment).count()
     print(
         f"full re-check: {recheck_s:.1f} s for {result.checked:,} texts ({result.scored:,} long enough to "
-        f"score), {result.pairs} pairs flagged, {bands:,} band keys stored"
+        f"score), {result.pairs} pairs flagged, {bands:,} band keys stored "
+        f"({', '.join(f'{k} {v:.1f} s' for k, v in result.phases.items())})"
     )
     by_kind = {k: [0, 0] for k in textgen.COPY_KINDS}
     for a, b, kind in planted:

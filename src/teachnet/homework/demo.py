@@ -93,12 +93,12 @@ def demo_homework_ensure(*, training_class: TrainingClass | None) -> dict:
         actor=expert, provider_subject=ps, title=RUBRIC_TITLE, text=RUBRIC
     )
     a1 = services.assignment_create(
-        actor=expert, provider_subject=ps, title=A1_TITLE, prompt=A1_PROMPT, deadline=now - dt.timedelta(days=2),
-        rubric=rubric, spot_share=0.1, spot_minimum=3, now=set_at,
+        actor=expert, provider_subject=ps, title=A1_TITLE, prompt=A1_PROMPT,
+        deadline=now - dt.timedelta(days=2), rubric=rubric, spot_share=0.1, spot_minimum=3, now=set_at,
     )  # fmt: skip
     a2 = services.assignment_create(
-        actor=expert, provider_subject=ps, title=A2_TITLE, prompt=A2_PROMPT, deadline=now + dt.timedelta(days=4),
-        rubric=rubric, now=now - dt.timedelta(days=3),
+        actor=expert, provider_subject=ps, title=A2_TITLE, prompt=A2_PROMPT,
+        deadline=now + dt.timedelta(days=4), rubric=rubric, now=now - dt.timedelta(days=3),
     )  # fmt: skip
 
     def write(user, assignment, text, *, at, submit=True):

@@ -198,3 +198,17 @@ def test_the_study_record_has_a_homework_section(a, learner, tutor, project):
     section = homework_section(Enrollment.objects.get(user=learner, project=project))
     assert section.figures["submitted"] == 1 and section.figures["graded"] == 1
     assert "40 / 40" in section.rows[0].detail
+
+
+def test_the_grading_page_costs_the_same_few_queries_for_a_class_of_any_size(client, a, tutor, learner, w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for u in [learner, *w.classmates_a]:
+        submitted(u, a, HONEST1 + u.username)
+    c = _as(client, tutor)
+    url = reverse("homework:grade", args=[a.pk, w.class_a.pk])
+    c.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(url).status_code == 200
+    assert len(queries) <= 12, [q["sql"][:90] for q in queries]
