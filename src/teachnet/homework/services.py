@@ -746,7 +746,9 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
         clock = now
 
     rows = list(
-        Submission.objects.filter(assignment=assignment).exclude(state=S.DRAFT).values_list("pk", "body_text")
+        Submission.objects.filter(assignment=assignment)
+        .exclude(state=S.DRAFT)
+        .values_list("pk", "body_text", "signature", "similarity")
     )
     total = len(rows)
     if reporter is not None:
@@ -754,7 +756,8 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
     lap("read")
     excluded = _excluded(assignment)
     fps: list[tuple[int, sim.Fingerprint]] = []
-    for n, (pk, text) in enumerate(rows, start=1):
+    stored = {pk: (bytes(sig) if sig is not None else None, best) for pk, _text, sig, best in rows}
+    for n, (pk, text, _sig, _best) in enumerate(rows, start=1):
         fp = sim.fingerprint(text, excluded=excluded)
         if fp is not None:
             fps.append((pk, fp))
@@ -772,10 +775,23 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
     for p in found:
         for k in (p.a, p.b):
             best[k] = max(best.get(k, 0.0), p.score)
+    # Only what changed is written: a text whose signature is the one stored keeps its band keys (the same
+    # keys); a re-check after nothing changed reads and compares.
+    signatures = {pk: sim.signature_bytes(fp.signature) for pk, fp in fps}
+    changed = [(pk, fp) for pk, fp in fps if stored[pk][0] != signatures[pk]]
+    dropped = [pk for pk, (sig, _b) in stored.items() if sig is not None and pk not in signatures]
+    moved = [
+        (best.get(pk), pk) for pk, (_sig, old) in stored.items() if pk in signatures and best.get(pk) != old
+    ]
     with transaction.atomic():
         SimilarityPair.objects.filter(assignment=assignment).delete()
-        SimilarityBand.objects.filter(assignment=assignment).delete()
-        _bands_write((assignment.pk, pk, k) for pk, fp in fps for k in sim.band_keys(fp.signature))
+        if len(changed) == len(fps):
+            SimilarityBand.objects.filter(assignment=assignment).delete()
+        else:
+            gone = [pk for pk, _fp in changed] + dropped
+            for start in range(0, len(gone), 5000):
+                SimilarityBand.objects.filter(submission_id__in=gone[start : start + 5000]).delete()
+        _bands_write((assignment.pk, pk, k) for pk, fp in changed for k in sim.band_keys(fp.signature))
         SimilarityPair.objects.bulk_create(
             [
                 SimilarityPair(
@@ -785,10 +801,16 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
             ],
             batch_size=2000,
         )
-        Submission.objects.filter(assignment=assignment).update(
-            signature=None, shingle_count=0, similarity=None
+        for start in range(0, len(dropped), 5000):
+            Submission.objects.filter(pk__in=dropped[start : start + 5000]).update(
+                signature=None, shingle_count=0, similarity=None
+            )
+        _rows_update(
+            "signature = %s, shingle_count = %s, similarity = %s",
+            ((signatures[pk], fp.size, best.get(pk), pk) for pk, fp in changed),
         )
-        _signatures_write((sim.signature_bytes(fp.signature), fp.size, best.get(pk), pk) for pk, fp in fps)
+        changed_ids = {pk for pk, _fp in changed}
+        _rows_update("similarity = %s", ((b, pk) for b, pk in moved if pk not in changed_ids))
     lap("write")
     result = RecheckResult(checked=total, scored=len(fps), pairs=len(found), phases=phases)
     if reporter is not None:
@@ -799,11 +821,11 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
     return result
 
 
-def _signatures_write(rows) -> None:
+def _rows_update(assignments: str, rows) -> None:
+    """UPDATE submissions SET <assignments> WHERE id = <last value of each row>, in batches."""
     from django.db import connection
 
-    table = Submission._meta.db_table
-    sql = f"UPDATE {table} SET signature = %s, shingle_count = %s, similarity = %s WHERE id = %s"  # noqa: S608
+    sql = f"UPDATE {Submission._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:
         batch: list = []
         for row in rows:

@@ -388,3 +388,19 @@ def test_due_notice_goes_once_to_those_who_have_not_submitted(w, chief_expert, l
     assert Notification.objects.filter(recipient=sz_learner, kind="deadline_soon").count() == 1
     assert services.homework_notify_due(days=2) == 0
     forget(learner)
+
+
+def test_a_second_recheck_rewrites_only_what_changed(a, learner, sz_learner, w):
+    submitted(learner, a, PROMPT + ORIGINAL)
+    copy = submitted(sz_learner, a, PROMPT + ORIGINAL)
+    honest = submitted(w.classmates_b[0], a, PROMPT + HONEST2)
+    services.similarity_recheck(assignment=a)
+    kept = set(SimilarityBand.objects.filter(submission=copy).values_list("pk", flat=True))
+    # The copier rewrites their text honestly; the other two are as they were.
+    Submission.objects.filter(pk=copy.pk).update(body_text=PROMPT + HONEST1)
+    result = services.similarity_recheck(assignment=a)
+    assert result.pairs == 0 and SimilarityPair.objects.count() == 0
+    assert not SimilarityBand.objects.filter(pk__in=kept).exists()  # the changed text's keys replaced
+    assert SimilarityBand.objects.filter(submission=honest).count() == sim.BANDS
+    copy.refresh_from_db()
+    assert copy.similarity is None
