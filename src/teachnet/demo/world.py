@@ -826,7 +826,9 @@ def demo_run(
     from teachnet.homework.demo import demo_homework_ensure
 
     homework = step("homework", demo_homework_ensure, training_class=study.training_class)
-    report("homework", f"{PROJECT2010_SHORT_NAME} 初中体育: {', '.join(f'{k} {v}' for k, v in homework.items())}")
+    report(
+        "homework", f"{PROJECT2010_SHORT_NAME} 初中体育: {', '.join(f'{k} {v}' for k, v in homework.items())}"
+    )
     summary = DemoSummary(
         regions=region_count,
         organizations=Organization.objects.count(),

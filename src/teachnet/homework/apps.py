@@ -9,19 +9,15 @@ class HomeworkConfig(AppConfig):
     verbose_name = _("作业")
 
     def ready(self) -> None:
-        from teachnet.core import freshness, menu
+        from teachnet.accounts.permissions import has_any
+        from teachnet.core import menu
         from teachnet.learning import records
-        from teachnet.training.models import ExpertTeamMember
 
-        from .permissions import register
+        from .permissions import HomeworkPerm, register
         from .records import homework_section
-        from .selectors import reach
 
         register()
-        freshness.watch(ExpertTeamMember)  # the menu's "作业" entry rests on team membership too
         records.register("homework", homework_section)
-        # Learners of a class, its tutor, a subject's experts: whoever has homework to write, grade or set.
-        menu.entry(
-            "homework",
-            lambda user: bool((r := reach(user)).learner_classes or r.tutor_classes or r.expert_ps_ids),
-        )
+        # Experts and tutors (by role: the grants are already asked for the menu, so no query); learners
+        # reach their homework through the same entry when the menu offers them their study (nav.learn).
+        menu.entry("homework", lambda user: has_any(actor=user, perm=HomeworkPerm.SET))

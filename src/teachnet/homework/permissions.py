@@ -18,6 +18,9 @@ from teachnet.training.permissions import provider_subject_scope
 
 class HomeworkPerm(StrEnum):
     VIEW = "homework.view"  # assignments, progress per class/tutor/subject and the showcase, in scope
+    # Set assignments and write rubrics: which subject or class is the team's or the tutor's to say
+    # (selectors); the role says only that the person may, which the menu asks without a query.
+    SET = "homework.set"
 
 
 def _assignment_scope(g: Grant) -> Q:
@@ -46,4 +49,7 @@ GRANTS = {
     Role.PROVINCE_LEAD: {HomeworkPerm.VIEW},
     Role.CITY_LEAD: {HomeworkPerm.VIEW},
     Role.PROVIDER_ADMIN: {HomeworkPerm.VIEW},
+    Role.CHIEF_EXPERT: {HomeworkPerm.SET},
+    Role.SUBJECT_EXPERT: {HomeworkPerm.SET},
+    Role.TUTOR: {HomeworkPerm.SET},
 }

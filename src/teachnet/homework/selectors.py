@@ -8,8 +8,10 @@ yours".
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -127,6 +129,42 @@ def assignment_access(*, actor, pk) -> Part:
     return part
 
 
+def grading_generation_key(assignment_id, class_id) -> str:
+    return f"teachnet:homework:grading:{assignment_id}:{class_id}"
+
+
+def grading_generation(assignment_id, class_id) -> str:
+    """A token that changes whenever anything the class's grading page shows changes (services delete it on
+    every such write): the kept grading pages (core.pagecache) are keyed by it. A token lost from the cache
+    comes back as a new one, never an old one, so no page kept under an earlier token is served again."""
+    key = grading_generation_key(assignment_id, class_id)
+    token = cache.get(key)
+    if token is None:
+        fresh = secrets.token_hex(8)
+        cache.add(key, fresh, None)
+        token = cache.get(key) or fresh
+    return token
+
+
+def grading_access(*, actor, pk, class_id) -> tuple[Assignment, TrainingClass]:
+    """The assignment and the class the actor tutors, for the grading page: two queries, since the page is
+    asked for on every step through a class (404 unless the assignment reaches that class and the actor is
+    its tutor)."""
+    try:
+        assignment = Assignment.objects.select_related("provider_subject").get(pk=pk)
+        klass = TrainingClass.objects.get(pk=class_id, tutor_id=actor.pk)
+    except (Assignment.DoesNotExist, TrainingClass.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if assignment.training_class_id is not None:
+        reached = assignment.training_class_id == klass.pk
+    else:
+        ps = assignment.provider_subject
+        reached = (ps.project_id, ps.subject_id) == (klass.project_id, klass.subject_id)
+    if not reached:
+        raise Http404
+    return assignment, klass
+
+
 def assignment_classes(*, assignment: Assignment) -> list[TrainingClass]:
     if assignment.training_class_id is not None:
         return [assignment.training_class]
@@ -224,17 +262,31 @@ def submission_access(*, actor, pk, queryset: QuerySet | None = None) -> Submiss
     return SubmissionPart(s, own, grader, expert, overseer)
 
 
-def grading_queue(*, assignment: Assignment, training_class: TrainingClass) -> list[Submission]:
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of the grading page's list: no text, no dates, only what the list shows."""
+
+    pk: int
+    name: str
+    state: str
+    late: bool
+    recommended: bool
+    flagged: bool
+
+
+def grading_queue(*, assignment: Assignment, training_class: TrainingClass) -> list[QueueItem]:
     """Every submission of the class the tutor may grade, in a fixed order (the learner's name): what
-    next/previous walks through. Drafts are the learners' own and are not shown."""
+    next/previous walks through. Drafts are the learners' own and are not shown. One query of narrow rows:
+    the page asks for it on every step through a class of a hundred."""
     flagged = SimilarityPair.objects.filter(Q(first=OuterRef("pk")) | Q(second=OuterRef("pk")))
-    return list(
+    rows = (
         Submission.objects.filter(assignment=assignment, training_class=training_class)
         .exclude(state=Submission.State.DRAFT)
-        .select_related("learner")
         .annotate(flagged=Exists(flagged))
         .order_by("learner__real_name", "pk")
+        .values_list("pk", "learner__real_name", "state", "late", "recommended", "flagged")
     )
+    return [QueueItem(*row) for row in rows]
 
 
 def submission_events(*, submission: Submission) -> QuerySet[GradingEvent]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -42,7 +43,7 @@ from .models import (
     Submission,
     SubmissionVersion,
 )
-from .selectors import assignment_classes, reach
+from .selectors import assignment_classes, grading_generation_key, reach
 
 E = GradingEvent.Kind
 S = Submission.State
@@ -87,6 +88,14 @@ def _locked(submission: Submission, version: int | None) -> Submission:
     if version is not None and int(version) != locked.version:
         raise StaleSubmission(Submission.objects.select_related("graded_by").get(pk=submission.pk))
     return locked
+
+
+def _grading_moved(assignment_id: int, class_ids) -> None:
+    """What the grading pages of these classes show has changed: their kept copies go (now, and again once
+    the transaction commits, so a page built from the old rows meanwhile is not kept either)."""
+    keys = [grading_generation_key(assignment_id, c) for c in set(class_ids)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _event(submission: Submission, actor, kind: str, **data) -> GradingEvent:
@@ -323,6 +332,7 @@ def submission_save(
     s.version += 1
     s.save()
     if submit:
+        _grading_moved(s.assignment_id, [s.training_class_id])
         similarity_index(submission=s)
     return s
 
@@ -359,6 +369,7 @@ def attachment_add(*, actor, submission: Submission, upload, version: int | None
         raise ValidationError({"upload": exc.message}) from exc
     s.version += 1
     s.save(update_fields=["version", "updated_at"])
+    _grading_moved(s.assignment_id, [s.training_class_id])
     return att
 
 
@@ -370,6 +381,7 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
     attachment.delete()  # the stored file may be another's too (kept by hash): it stays
     s.version += 1
     s.save(update_fields=["version", "updated_at"])
+    _grading_moved(s.assignment_id, [s.training_class_id])
 
 
 # --- Grading ------------------------------------------------------------------------------------------------
@@ -443,6 +455,7 @@ def submission_grade(
     s.graded_by, s.graded_at = actor, _now(now)
     s.version += 1
     s.save()
+    _grading_moved(s.assignment_id, [s.training_class_id])
     a = s.assignment
     notify(
         recipients=[s.learner_id],
@@ -505,6 +518,7 @@ def submission_return(
     s.levels, s.score, s.comment, s.recommended, s.recommended_at = {}, None, "", False, None
     s.version += 1
     s.save()
+    _grading_moved(s.assignment_id, [s.training_class_id])
     notify(
         recipients=[s.learner_id],
         kind=Kind.HOMEWORK_RETURNED,
@@ -531,6 +545,7 @@ def submission_recommend(
     s.recommended, s.recommended_at = on, (_now(now) if on else None)
     s.version += 1
     s.save()
+    _grading_moved(s.assignment_id, [s.training_class_id])
     return s
 
 
@@ -612,6 +627,7 @@ def submission_correct(
     s.levels, s.score = chosen, score
     s.version += 1
     s.save()
+    _grading_moved(s.assignment_id, [s.training_class_id])
     notify(
         recipients=[s.learner_id],
         kind=Kind.HOMEWORK_GRADED,
@@ -658,7 +674,11 @@ def similarity_index(*, submission: Submission) -> list[SimilarityPair]:
     SimilarityPair.objects.filter(Q(first=submission) | Q(second=submission)).delete()
     if fp is None:
         Submission.objects.filter(pk=submission.pk).update(signature=None, shingle_count=0, similarity=None)
-        _refresh_max({i for pair in before for i in pair} - {submission.pk})
+        others = {i for pair in before for i in pair} - {submission.pk}
+        _refresh_max(others)
+        _grading_moved(
+            a.pk, Submission.objects.filter(pk__in=others).values_list("training_class_id", flat=True)
+        )
         return []
     keys = sim.band_keys(fp.signature)
     candidates = set(
@@ -699,6 +719,9 @@ def similarity_index(*, submission: Submission) -> list[SimilarityPair]:
         | {p.second_id for p in pairs}
     )
     _refresh_max(touched)
+    _grading_moved(
+        a.pk, Submission.objects.filter(pk__in=touched).values_list("training_class_id", flat=True)
+    )
     return pairs
 
 
@@ -811,6 +834,7 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
         )
         changed_ids = {pk for pk, _fp in changed}
         _rows_update("similarity = %s", ((b, pk) for b, pk in moved if pk not in changed_ids))
+    _grading_moved(assignment.pk, [c.pk for c in assignment_classes(assignment=assignment)])
     lap("write")
     result = RecheckResult(checked=total, scored=len(fps), pairs=len(found), phases=phases)
     if reporter is not None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from teachnet.core.forms import add_service_errors
 from teachnet.core.http import serve_private_file
 from teachnet.core.models import TaskProgress
+from teachnet.core.pagecache import personal_page
 from teachnet.core.richtext import plain_text
 
 from . import selectors, services
@@ -236,49 +237,77 @@ def attachment_remove(request, pk):
 # --- The grading page ---------------------------------------------------------------------------------------
 
 
+def _grading_vary(request, pk, class_id) -> str:
+    return selectors.grading_generation(pk, class_id)
+
+
 @login_required
+@personal_page(vary=_grading_vary)
 def grade(request, pk, class_id):
     """One page for every submission of the tutor's class: the list, the work on the left, the rubric on the
     right. ?s= picks the submission; j/k (or Alt+←/→) walk the list."""
-    part = selectors.assignment_access(actor=request.user, pk=pk)
-    klass = next((c for c in part.tutor_classes if c.pk == class_id), None)
-    if klass is None:
-        raise Http404
-    return _grading_page(request, part, klass)
+    assignment, klass = selectors.grading_access(actor=request.user, pk=pk, class_id=class_id)
+    return _grading_page(request, assignment, klass)
 
 
-def _grading_page(
-    request, part, klass, *, current_id=None, stale=None, attempted=None, errors=None, status=200
-):
-    a = part.assignment
+def _queue_html(queue, current_pk: int) -> str:
+    """The grading page's list of the class, built here rather than in the template: a hundred lines with a
+    few labels each are most of what the template engine would spend on the page."""
+    labels = dict(Submission.State.choices)
+    late, excellent, flag = _("迟交"), _("优秀"), _("疑似雷同")
+    lines = []
+    for item in queue:
+        extra = ""
+        if item.late:
+            extra += f' <span class="due-overdue">{late}</span>'
+        if item.recommended:
+            extra += f' <span class="badge">{excellent}</span>'
+        if item.flagged:
+            extra += f' <span class="flag" title="{flag}" data-testid="flag">⚠</span>'
+        here = ' class="current" aria-current="true"' if item.pk == current_pk else ""
+        lines.append(
+            f'<li{here}><a href="?s={item.pk}" data-testid="queue-item">{escape(item.name)}</a> '
+            f'<span class="state-{item.state}">{labels[item.state]}</span>{extra}</li>'
+        )
+    return mark_safe("".join(lines))  # noqa: S308 (names escaped; labels are our own)
+
+
+def _rubric_rows(assignment, levels: dict) -> list:
+    return [(c, [(lv, levels.get(c["key"]) == lv["key"]) for lv in c["levels"]]) for c in assignment.criteria]
+
+
+def _grading_page(request, a, klass, *, current_id=None, stale=None, attempted=None, errors=None, status=200):
     queue = selectors.grading_queue(assignment=a, training_class=klass)
     wanted = current_id or request.GET.get("s")
     index = 0
-    for i, s in enumerate(queue):
-        if str(s.pk) == str(wanted):
+    for i, item in enumerate(queue):
+        if str(item.pk) == str(wanted):
             index = i
             break
     else:
         # Without a choice: the first one still waiting for a grade.
-        index = next((i for i, s in enumerate(queue) if s.state == Submission.State.SUBMITTED), 0)
-    current = queue[index] if queue else None
+        index = next((i for i, item in enumerate(queue) if item.state == Submission.State.SUBMITTED), 0)
+    current = None
+    if queue:
+        current = Submission.objects.select_related("learner").get(pk=queue[index].pk)
+        current.flagged = queue[index].flagged
     context = {
-        "part": part,
         "a": a,
         "klass": klass,
         "queue": queue,
+        "queue_html": _queue_html(queue, current.pk if current else None),
         "current": current,
         "index": index,
         "prev": queue[index - 1] if queue and index > 0 else None,
         "next": queue[index + 1] if queue and index + 1 < len(queue) else None,
         "stale": stale,
         "errors": errors or {},
-        "waiting": sum(1 for s in queue if s.state == Submission.State.SUBMITTED),
+        "waiting": sum(1 for item in queue if item.state == Submission.State.SUBMITTED),
     }
     if current is not None:
         shown_levels = attempted["levels"] if attempted else current.levels
         context.update(
-            levels=shown_levels,
+            rubric_rows=_rubric_rows(a, shown_levels),
             comment=attempted["comment"] if attempted else current.comment,
             attachments=list(current.attachments.filter(revision=current.revision)),
             pairs=list(selectors.pairs_of(submission=current)) if current.flagged else [],
@@ -296,7 +325,7 @@ def grade_save(request, pk):
     if not sp.grader:
         raise Http404
     s = sp.submission
-    part = selectors.assignment_access(actor=request.user, pk=s.assignment_id)
+    a = s.assignment
     action = request.POST.get("action", "grade")
     levels, comment = _levels(request), request.POST.get("comment", "")
     version = _version(request)
@@ -328,13 +357,13 @@ def grade_save(request, pk):
         )
         messages.error(request, exc.message)
         return _grading_page(
-            request, part, s.training_class, current_id=s.pk, stale=exc.current,
+            request, a, s.training_class, current_id=s.pk, stale=exc.current,
             attempted={"levels": levels, "comment": comment}, status=409,
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, _messages(exc))
         return _grading_page(
-            request, part, s.training_class, current_id=s.pk,
+            request, a, s.training_class, current_id=s.pk,
             attempted={"levels": levels, "comment": comment},
             errors=exc.message_dict if hasattr(exc, "error_dict") else {}, status=400,
         )  # fmt: skip

@@ -212,3 +212,18 @@ def test_the_grading_page_costs_the_same_few_queries_for_a_class_of_any_size(cli
     with CaptureQueriesContext(connection) as queries:
         assert c.get(url).status_code == 200
     assert len(queries) <= 12, [q["sql"][:90] for q in queries]
+
+
+def test_the_kept_grading_page_follows_every_change_to_the_class(client, a, tutor, learner, w):
+    s = submitted(learner, a, ORIGINAL)
+    c = _as(client, tutor)
+    url = reverse("homework:grade", args=[a.pk, w.class_a.pk])
+    assert c.get(url)["X-Page-Cache"] == "miss"
+    assert c.get(url)["X-Page-Cache"] == "hit"
+    # A grade saved anywhere (here, through the service) and the page is built again, showing it.
+    services.submission_grade(actor=tutor, submission=s, levels=ALL_TOP, comment="", version=s.version)
+    page = c.get(url)
+    assert page["X-Page-Cache"] == "miss" and 'data-testid="score">40<' in page.text
+    # A classmate's submission appears at once too.
+    submitted(w.classmates_a[0], a, HONEST2)
+    assert "广州学员0" in c.get(url).text
