@@ -114,7 +114,18 @@ def targets_for(world, logins):
     return out
 
 
-def queries_per_page(target) -> int:
+def classes_changed(world) -> None:
+    """What a grade saved in each class does to its kept grading pages (services._grading_moved)."""
+    from django.core.cache import cache
+
+    from teachnet.homework.selectors import grading_generation_key
+
+    cache.delete_many([grading_generation_key(world.assignment_id, c) for c in world.class_ids])
+
+
+def queries_per_page(target, world) -> tuple[int, int]:
+    """How many queries the page costs built (first view) and kept, asked in this process through Django's
+    test client."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -127,10 +138,15 @@ def queries_per_page(target) -> int:
         name, value = part.split("=", 1)
         client.cookies[name] = value
     client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return len(queries)
+    counts = []
+    for changed in (True, False):
+        if changed:
+            classes_changed(world)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, response.status_code
+        counts.append(len(queries))
+    return counts[0], counts[1]
 
 
 def main() -> None:
@@ -190,7 +206,7 @@ def main() -> None:
         )
         logins = logins_create(learner_ids=world.tutor_ids, n=len(world.tutor_ids))
         targets = targets_for(world, logins)
-        queries = queries_per_page(targets[0])
+        queries = queries_per_page(targets[0], world)
         url = urllib.parse.urlsplit(database_url)
         server_env["DATABASE_URL"] = urllib.parse.urlunsplit(url._replace(path="/" + scratch))
         port = _free_port()
@@ -206,20 +222,30 @@ def main() -> None:
             process = subprocess.Popen(command, env={**os.environ, **server_env}, stdout=out, stderr=out)
         _wait_ready(port, process, log)
         load = os.getloadavg()[0]
-        page = Run("the grading page", targets, Result("page"), CpuWatch(process.pid, scratch))
+        page = Run("the page, kept", targets, Result("page"), CpuWatch(process.pid, scratch), kind="kept")
+        first = Run(
+            "(the page, first views)", targets, Result("first"), CpuWatch(process.pid, scratch), kind="first"
+        )
         ceiling = Run(
             f"baseline {CEILING_PATH}",
             [(_request(CEILING_PATH, x.cookie), (b"ok",)) for x in logins],
             Result("ceiling"),
             CpuWatch(process.pid, scratch),
         )
+        runs = [page, first, ceiling]
         common = {"port": port, "connections": args.connections}
-        for r in (page, ceiling):
-            drive(targets=r.targets, warmup=args.warmup / 2, seconds=0.5, **common)
-        for _ in range(2):  # alternated, so load from elsewhere on the machine hits both alike
-            for r in (page, ceiling):
+        for r in runs:  # warm-up: templates, translations, database connections in each worker
+            drive(targets=r.targets, warmup=args.warmup / len(runs), seconds=0.5, **common)
+        for _ in range(2):  # alternated, so load from elsewhere on the machine hits each alike
+            for r in runs:
+                if r.kind == "kept":  # every tutor has opened each page once since the class last changed
+                    drive(targets=r.targets, warmup=0, seconds=3600, once=True, **common)
                 with r.cpu:
-                    r.result.merge(drive(targets=r.targets, warmup=1, seconds=args.seconds / 2, **common))
+                    if r.kind == "first":  # after a grade saved in every class: nothing kept
+                        classes_changed(world)
+                        r.result.merge(drive(targets=r.targets, warmup=0, seconds=3600, once=True, **common))
+                    else:
+                        r.result.merge(drive(targets=r.targets, warmup=1, seconds=args.seconds / 2, **common))
     finally:
         if process is not None:
             process.terminate()
@@ -234,7 +260,7 @@ def main() -> None:
         f"world: {args.classes} classes of {PER_CLASS} submissions (about 1,500 characters each), "
         f"half graded, "
         f"copies flagged; {len(targets):,} grading pages (every tutor, every submission) asked in turn; "
-        f"{queries} queries per page"
+        f"{queries[0]} queries per page built, {queries[1]} kept"
     )
     print(
         f"server: gunicorn gthread, {args.workers} workers x {args.threads} threads, DEBUG off; "
@@ -244,7 +270,7 @@ def main() -> None:
         f"{'':<28}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}"
         f"{'CPU ms/req':>11}{'others':>8}"
     )
-    for r in (page, ceiling):
+    for r in runs:
         res, others = r.result, r.cpu.cores(r.cpu.others_jiffies)
         print(
             f"{r.label:<28}{res.requests:>9,}{res.rps:>8.0f}{res.percentile(50):>8.1f}{res.percentile(95):>8.1f}"

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teachnet.core.bulk import bulk_insert
 from teachnet.core.media import MediaError, incoming_media
 from teachnet.core.richtext import clean_html, plain_text
 from teachnet.notifications.kinds import Kind
@@ -725,29 +726,6 @@ def similarity_index(*, submission: Submission) -> list[SimilarityPair]:
     return pairs
 
 
-def _bands_write(rows) -> None:
-    """(assignment id, submission id, key) rows into the stored index: 64 per submission, hundreds of
-    thousands for a large assignment, so past the ORM (COPY on PostgreSQL, executemany elsewhere)."""
-    from django.db import connection
-
-    table = SimilarityBand._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} (assignment_id, submission_id, key) FROM STDIN") as copy:  # noqa: S608
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            sql = f"INSERT INTO {table} (assignment_id, submission_id, key) VALUES (%s, %s, %s)"  # noqa: S608
-            batch: list = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= 10000:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-
-
 @dataclass
 class RecheckResult:
     checked: int
@@ -814,7 +792,15 @@ def similarity_recheck(*, assignment: Assignment, reporter=None) -> RecheckResul
             gone = [pk for pk, _fp in changed] + dropped
             for start in range(0, len(gone), 5000):
                 SimilarityBand.objects.filter(submission_id__in=gone[start : start + 5000]).delete()
-        _bands_write((assignment.pk, pk, k) for pk, fp in changed for k in sim.band_keys(fp.signature))
+        # Hundreds of thousands of rows for a large assignment: past the ORM (COPY on PostgreSQL).
+        bulk_insert(
+            SimilarityBand,
+            (
+                {"assignment_id": assignment.pk, "submission_id": pk, "key": k}
+                for pk, fp in changed
+                for k in sim.band_keys(fp.signature)
+            ),
+        )
         SimilarityPair.objects.bulk_create(
             [
                 SimilarityPair(
