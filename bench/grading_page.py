@@ -160,6 +160,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="REDIS_URL of the server")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
     add_arguments(parser, LIMITS)
     args = parser.parse_args()
     verdict = Verdict(LIMITS, args.limit)
@@ -209,7 +210,7 @@ def main() -> None:
         queries = queries_per_page(targets[0], world)
         url = urllib.parse.urlsplit(database_url)
         server_env["DATABASE_URL"] = urllib.parse.urlunsplit(url._replace(path="/" + scratch))
-        port = _free_port()
+        port = args.port or _free_port()
         log = ROOT / "var" / "bench" / "grading-gunicorn.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         command = [

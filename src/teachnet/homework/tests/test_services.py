@@ -404,3 +404,19 @@ def test_a_second_recheck_rewrites_only_what_changed(a, learner, sz_learner, w):
     assert SimilarityBand.objects.filter(submission=honest).count() == sim.BANDS
     copy.refresh_from_db()
     assert copy.similarity is None
+
+
+def test_the_command_tells_due_learners_and_rechecks(w, chief_expert, learner, sz_learner):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a = assignment_make(w, chief_expert, days=1)
+    submitted(learner, a, PROMPT + ORIGINAL)
+    submitted(sz_learner, a, PROMPT + ORIGINAL)
+    out = StringIO()
+    call_command("homework", "notify-due", "--days", "2", stdout=out)
+    assert out.getvalue().strip() == f"{2 * len(w.classmates_a)} learners told"
+    out = StringIO()
+    call_command("homework", "recheck", str(a.pk), stdout=out)
+    assert "2 checked, 2 scored, 1 pairs flagged" in out.getvalue()
