@@ -342,10 +342,11 @@ class ProgressRow:
     recommended: int
     late: int
     drafts: int
+    awaiting_revision: int = 0  # returned and not yet sent again
 
     @property
     def ungraded(self) -> int:
-        return self.submitted - self.graded - self.returned
+        return self.submitted - self.graded - self.awaiting_revision
 
     @property
     def not_submitted(self) -> int:
@@ -365,7 +366,8 @@ def progress_by_class(
         .annotate(
             submitted=Count("pk", filter=~Q(state=S.DRAFT)),
             graded=Count("pk", filter=Q(state=S.GRADED)),
-            returned=Count("pk", filter=Q(state=S.RETURNED)),
+            returned=Count("pk", filter=Q(revision__gt=1)),  # ever returned for revision
+            awaiting_revision=Count("pk", filter=Q(state=S.RETURNED)),
             recommended=Count("pk", filter=Q(recommended=True)),
             late=Count("pk", filter=Q(late=True) & ~Q(state=S.DRAFT)),
             drafts=Count("pk", filter=Q(state=S.DRAFT)),

@@ -516,7 +516,11 @@ def spot(request, pk):
 @login_required
 def subject(request, pk):
     ps = selectors.provider_subject_for_expert(actor=request.user, pk=pk)
-    assignments = ps.assignments.order_by("deadline")
+    # Progress per subject: each assignment's totals over all the subject's classes.
+    assignments = [
+        (a, selectors.progress_total(selectors.progress_by_class(assignment=a)))
+        for a in ps.assignments.order_by("deadline")
+    ]
     return render(
         request,
         "homework/subject.html",

@@ -97,10 +97,11 @@ class HomeworkProgressRowSerializer(serializers.Serializer):
     members = serializers.IntegerField()
     submitted = serializers.IntegerField()
     graded = serializers.IntegerField()
-    returned = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="ever returned for revision")
     recommended = serializers.IntegerField()
     late = serializers.IntegerField()
     drafts = serializers.IntegerField()
+    awaiting_revision = serializers.IntegerField(help_text="returned, not yet sent again")
     ungraded = serializers.IntegerField()
 
 
