@@ -289,8 +289,18 @@ def grading_queue(*, assignment: Assignment, training_class: TrainingClass) -> l
     return [QueueItem(*row) for row in rows]
 
 
-def submission_events(*, submission: Submission) -> QuerySet[GradingEvent]:
-    return submission.events.select_related("actor").order_by("id")
+def submission_events(*, submission: Submission) -> list[GradingEvent]:
+    """The submission's grading trail, each event with `what`: the criterion and level by their names."""
+    criteria = {c["key"]: c for c in submission.assignment.criteria}
+    events = list(submission.events.select_related("actor").order_by("id"))
+    for e in events:
+        c = criteria.get(e.data.get("criterion"))
+        if e.kind == GradingEvent.Kind.LEVEL and c is not None:
+            level = next((lv for lv in c["levels"] if lv["key"] == e.data.get("level")), None)
+            e.what = f"{c['title']} → {level['label'] if level else '?'}"
+        else:
+            e.what = ""
+    return events
 
 
 def pairs_of(*, submission: Submission) -> QuerySet[SimilarityPair]:
