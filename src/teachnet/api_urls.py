@@ -21,4 +21,5 @@ urlpatterns = [
     path("v1/", include("teachnet.discussions.rest_api.urls")),
     path("v1/", include("teachnet.briefings.rest_api.urls")),
     path("v1/", include("teachnet.qa.rest_api.urls")),
+    path("v1/", include("teachnet.homework.rest_api.urls")),
 ]

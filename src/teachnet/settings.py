@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "teachnet.discussions",
     "teachnet.briefings",
     "teachnet.qa",
+    "teachnet.homework",
     "teachnet.demo",
 ]
 
@@ -265,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
 # inline so they can assert on the result.
 TASKS_IN_PROCESS = not REDIS_URL
 TASKS_INLINE = TESTING
+# Timed jobs for `celery beat`: each is safe to run often (it does its work once).
+CELERY_BEAT_SCHEDULE = {
+    "homework.notify_due": {"task": "homework.notify_due", "schedule": 3600.0},
+}
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -312,6 +317,9 @@ SPECTACULAR_SETTINGS = {
         "DiscussionBoardKindEnum": "teachnet.discussions.models.Board.Kind",
         "BriefingKindEnum": "teachnet.briefings.models.Kind",
         "BriefingStateEnum": "teachnet.briefings.models.Briefing.State",
+        "HomeworkSubmissionStateEnum": "teachnet.homework.models.Submission.State",
+        "HomeworkLatePolicyEnum": "teachnet.homework.models.Assignment.LatePolicy",
+        "HomeworkEventKindEnum": "teachnet.homework.models.GradingEvent.Kind",
     },
 }
 
@@ -325,7 +333,7 @@ LOGGING = {
 
 # --- Q&A sessions (ACT-5) -----------------------------------------------------------------------------------
 # The live room polls every QA_POLL_SECONDS; each worker looks at the database for a room's changes at most
-# every QA_FEED_REFRESH_SECONDS (qa.live, docs/decisions/0006): a message reaches everyone within about 2.5 s.
+# every QA_FEED_REFRESH_SECONDS (qa.live, docs/decisions/0009): a message reaches everyone within about 2.5 s.
 QA_POLL_SECONDS = float(os.environ.get("QA_POLL_SECONDS", "2"))
 QA_FEED_REFRESH_SECONDS = float(os.environ.get("QA_FEED_REFRESH_SECONDS", "0.5"))
 QA_PASS_HOURS = 12  # how long a room pass (the feed's read-only credential) lasts
@@ -337,6 +345,10 @@ QA_NOTIFY_MINUTES_BEFORE = int(os.environ.get("QA_NOTIFY_MINUTES_BEFORE", "30"))
 # stretch (a background tab's timers may be slowed to once a minute or a little more).
 QA_PRESENCE_PING_SECONDS = 60
 QA_PRESENCE_GAP_SECONDS = 150
+# --- Homework (ACT-6) ----------------------------------------------------------------------------------
+# Learners who have not submitted are told this many days before an assignment's deadline
+# (homework.notify_due).
+HOMEWORK_DUE_NOTICE_DAYS = int(os.environ.get("HOMEWORK_DUE_NOTICE_DAYS", "2"))
 
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("duty/", include("teachnet.duty.urls")),
     path("briefings/", include("teachnet.briefings.urls")),
     path("qa/", include("teachnet.qa.urls")),
+    path("homework/", include("teachnet.homework.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("teachnet.api_urls")),

@@ -44,10 +44,11 @@ def context_processor(request) -> dict:
     return {"csrf_token": PLACEHOLDER} if getattr(request, _RENDERING, False) else {}
 
 
-def _key(request, name: str) -> str:
+def _key(request, name: str, vary: str = "") -> str:
     user = request.user
     parts = (
         name,
+        vary,
         request.get_full_path(),
         user.pk,
         getattr(user, "real_name", ""),
@@ -63,9 +64,13 @@ def _as_is(request, content: bytes) -> bytes:
     return content
 
 
-def personal_page(fill: Callable[[object, bytes], bytes] = _as_is) -> Callable:
+def personal_page(
+    fill: Callable[[object, bytes], bytes] = _as_is, vary: Callable[..., str] | None = None
+) -> Callable:
     """Keep the view's page per person; `fill(request, content)` writes in, on every answer, what the page
-    shows that changes without a model save (it must be cheap)."""
+    shows that changes without a model save (it must be cheap). `vary(request, *args, **kwargs)`, when given,
+    names what else the page rests on that the generation does not follow (a generation of the app's own,
+    moved on by its writes, for rows too busy to be watched models); it is part of the key."""
 
     def decorator(view):
         name = f"{view.__module__}.{view.__qualname__}"
@@ -81,7 +86,7 @@ def personal_page(fill: Callable[[object, bytes], bytes] = _as_is) -> Callable:
                 if response.status_code == 200 and not response.streaming:
                     response.content = fill(request, response.content)
                 return response
-            key = _key(request, name)
+            key = _key(request, name, vary(request, *args, **kwargs) if vary is not None else "")
             generation, kept = freshness.kept(key)
             if kept is not None:
                 response = HttpResponse(_token(fill(request, zlib.decompress(kept)), request))

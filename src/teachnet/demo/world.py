@@ -847,6 +847,12 @@ def demo_run(
         "briefings", demo_briefings_ensure, project=project2010, training_class=study.training_class
     )
     report("briefings", ", ".join(f"{kind} {written}" for kind, written in briefings.items()))
+    from teachnet.homework.demo import demo_homework_ensure
+
+    homework = step("homework", demo_homework_ensure, training_class=study.training_class)
+    report(
+        "homework", f"{PROJECT2010_SHORT_NAME} 初中体育: {', '.join(f'{k} {v}' for k, v in homework.items())}"
+    )
     # Last, as `teachnet reminders` would: what is due now reaches the inboxes (nothing twice on a rerun).
     sent = step("reminders", demo_reminders_run)
     report("reminders", ", ".join(f"{name}: {n}" for name, n in sent.items()))
