@@ -45,7 +45,7 @@ def _scratch_database() -> list[str]:
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="the demo's course needs Debian's ffmpeg")
 def test_schemathesis_finds_no_failure_as_office_and_learner():
     command = [sys.executable, str(SCRIPT), "--logins", LOGINS, "--max-examples", MAX_EXAMPLES]
-    command += ["--learners", "40", "--port", str(_free_port()), "--workers", "1", *_scratch_database()]
+    command += ["--learners", "300", "--port", str(_free_port()), "--workers", "1", *_scratch_database()]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)  # noqa: S603
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]

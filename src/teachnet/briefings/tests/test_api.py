@@ -76,7 +76,7 @@ def test_write_insert_publish_through_the_api(world, tutor):
     stale = client.patch(
         f"/api/v1/briefings/{b['id']}/", {"title": "旧", "version": b["version"]}, format="json"
     )
-    assert stale.status_code == 400 and "version" in stale.json()
+    assert stale.status_code == 422 and "version" in stale.json()
     figure = client.post(
         f"/api/v1/briefings/{b['id']}/figures/",
         {"key": "learning.study", "section": "progress"},
@@ -84,13 +84,13 @@ def test_write_insert_publish_through_the_api(world, tutor):
     )
     assert figure.status_code == 201 and figure.json()["rows"][0][0] == "广州一班"
     bad = client.post(f"/api/v1/briefings/{b['id']}/figures/", {"key": "nope"}, format="json")
-    assert bad.status_code == 400 and "figure" in bad.json()
+    assert bad.status_code == 422 and "figure" in bad.json()
     done = client.post(f"/api/v1/briefings/{b['id']}/publish/", {}, format="json")
     assert done.status_code == 200 and done.json()["number"] == 1 and done.json()["state"] == "published"
     again = client.patch(
         f"/api/v1/briefings/{b['id']}/", {"title": "改", "version": done.json()["version"]}, format="json"
     )
-    assert again.status_code == 400 and "state" in again.json()
+    assert again.status_code == 422 and "state" in again.json()
 
 
 def test_figures_are_removed_from_drafts_only_by_writers(world, tutor, other_tutor):

@@ -57,7 +57,7 @@ def test_the_expert_sets_an_assignment_and_the_learner_sees_it(w, chief_expert, 
     assert r.data["max_points"] == 40 and len(r.data["rubric"]) == 3
     assert api(tutor).post(f"{API}/assignments/", body, format="json").status_code == 404
     bad = api(chief_expert).post(f"{API}/assignments/", body | {"rubric_text": "- 好 | 1"}, format="json")
-    assert bad.status_code == 400 and "rubric" in bad.data
+    assert bad.status_code == 422 and "rubric" in bad.data
     listed = api(learner).get(f"{API}/assignments/")
     assert [x["title"] for x in listed.data["results"]] == ["API 作业"]
 
@@ -83,7 +83,7 @@ def test_the_learner_writes_and_submits_with_the_version(a, learner):
         {"upload": upload("text-renamed.pdf", "教案.pdf")},
         format="multipart",
     )
-    assert up.status_code == 400 and "upload" in up.data
+    assert up.status_code == 422 and "upload" in up.data
 
 
 def test_grading_through_the_api_refuses_a_stale_version_with_what_was_saved(a, learner, tutor):
@@ -110,7 +110,7 @@ def test_grading_through_the_api_refuses_a_stale_version_with_what_was_saved(a, 
         {"levels": {"c1": "l1"}, "version": ok.data["version"]},
         format="json",
     )
-    assert missing.status_code == 400 and "levels" in missing.data
+    assert missing.status_code == 422 and "levels" in missing.data
     r = c.post(
         f"{API}/submissions/{s.pk}/recommend/", {"on": True, "version": ok.data["version"]}, format="json"
     )

@@ -57,7 +57,7 @@ def test_schedule_ask_vote_answer_and_read_since_a_revision(ps, team, chief_expe
         },
         format="json",
     )
-    assert bad.status_code == 400 and "ends_at" in bad.json()
+    assert bad.status_code == 422 and "ends_at" in bad.json()
     assert _api(enrolled["learner"]).post(f"/api/v1/qa/sessions/{session_id}/cancel/").status_code == 404
 
 
