@@ -312,7 +312,9 @@ class SimilarityBand(models.Model):
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     key = models.BigIntegerField()
 
     class Meta:
