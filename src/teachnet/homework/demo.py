@@ -51,6 +51,7 @@ RUBRIC = """教学目标 | 目标明确、具体、可检测，符合学情
 - 到位 | 10 | 检查场地器材，保护帮助分工明确
 - 不足 | 4 | 安全措施笼统
 """
+RETURN_REASON = "评价方式只写了教师评价，请补充学生自评与互评的具体做法。"
 COMMENTS = [
     "目标具体，练习设计有梯度，评价方式还可以更多样。",
     "教学过程完整，建议增加学生自评环节。",
@@ -107,44 +108,46 @@ def demo_homework_ensure(*, training_class: TrainingClass | None) -> dict:
             actor=user, submission=s, body=text, version=s.version, submit=submit, now=at
         )
 
-    # 作业一: who did what (a class of at least 36 classmates, as `teachnet demo` builds with its default
-    # learners; a smaller demo gets the assignments without the class's work).
-    if len(members) < 36:
-        return {"assignments": 2, "submissions": 0, "skipped": f"class of {len(members) + 1} too small"}
-    on_time = members[:30]
-    late = members[30:33]
-    drafts = members[33:35]
+    # 作业一: who did what (in proportion, for a demo class of any size: 40 in `teachnet demo`).
+    n = len(members)
+    on_time = members[: n * 3 // 4]
+    late = members[len(on_time) : len(on_time) + 3]
+    drafts = members[len(on_time) + len(late) : len(on_time) + len(late) + 2]
     texts = {u.pk: textgen.essay(rnd, chars=700) for u in [learner, *members]}
-    copier, copied_from = on_time[25], on_time[6]  # the copy not yet graded: the flag waits for the tutor
-    texts[copier.pk] = textgen.copy_synonyms(texts[copied_from.pk], rnd)
+    if len(on_time) >= 8:  # the copy not yet graded: the flag waits for the tutor
+        copier, copied_from = on_time[-1], on_time[len(on_time) // 5]
+        texts[copier.pk] = textgen.copy_synonyms(texts[copied_from.pk], rnd)
     done = []
-    for n, u in enumerate([learner, *on_time]):
-        done.append(write(u, a1, texts[u.pk], at=set_at + dt.timedelta(days=3, hours=n)))
-    for n, u in enumerate(late):
-        done.append(write(u, a1, texts[u.pk], at=now - dt.timedelta(days=1, hours=n)))
+    for i, u in enumerate([learner, *on_time]):
+        done.append(write(u, a1, texts[u.pk], at=set_at + dt.timedelta(days=3, hours=i)))
+    for i, u in enumerate(late):
+        done.append(write(u, a1, texts[u.pk], at=now - dt.timedelta(days=1, hours=i)))
     for u in drafts:
         write(u, a1, texts[u.pk][:300], at=now - dt.timedelta(days=3), submit=False)
 
-    # The tutor has graded the learner's and 17 more, returned one (revised since), recommended two.
+    # The tutor has graded the learner's and about half the rest, returned one (revised since), recommended
+    # two, and has the others waiting.
     criteria = a1.criteria
     graded_at = now - dt.timedelta(days=1)
-    to_grade = done[:18]
-    for n, s in enumerate(to_grade):
+    to_grade = done[: max(1, len(done) // 2)]
+    recommended = {len(to_grade) // 4, len(to_grade) // 2} - {0} if len(to_grade) > 2 else set()
+    for i, s in enumerate(to_grade):
         s = services.submission_grade(
-            actor=tutor, submission=s, levels=_levels(rnd, criteria, top=n in (3, 9)),
-            comment=COMMENTS[n % len(COMMENTS)], version=s.version, now=graded_at,
+            actor=tutor, submission=s, levels=_levels(rnd, criteria, top=i in recommended),
+            comment=COMMENTS[i % len(COMMENTS)], version=s.version, now=graded_at,
         )  # fmt: skip
-        if n in (3, 9):
+        if i in recommended:
             services.submission_recommend(
                 actor=tutor, submission=s, on=True, version=s.version, now=graded_at
             )
-    returned = done[20]
-    returned = services.submission_return(
-        actor=tutor, submission=returned, reason="评价方式只写了教师评价，请补充学生自评与互评的具体做法。",
-        version=returned.version, now=now - dt.timedelta(days=4),
-    )  # fmt: skip
-    revised = texts[returned.learner_id] + "\n补充：下课前学生在学习单上自评，小组长记录组员表现并互评。"
-    write(returned.learner, a1, revised, at=now - dt.timedelta(days=3))
+    if len(done) > len(to_grade) + 1:
+        returned = done[len(to_grade)]
+        returned = services.submission_return(
+            actor=tutor, submission=returned, reason=RETURN_REASON, version=returned.version,
+            now=now - dt.timedelta(days=4),
+        )  # fmt: skip
+        revised = texts[returned.learner_id] + "\n补充：下课前学生在学习单上自评，小组长记录组员表现并互评。"
+        write(returned.learner, a1, revised, at=now - dt.timedelta(days=3))
     services.spot_checks_draw(assignment=a1, rng=random.Random(2010))
 
     # 作业二: the learner's draft, and a few classmates already done.

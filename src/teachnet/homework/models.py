@@ -305,8 +305,16 @@ class SimilarityBand(models.Model):
     """The copy-detection index of an assignment, kept in the database: one row per band of each
     submission's MinHash signature (similarity.band_keys). Submissions sharing a key are candidates."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    # Derived rows, 128 per submission (640,000 for a large assignment), rebuilt from the submissions by a
+    # re-check: no foreign-key check per row in the database (Django still deletes them with their
+    # submission or assignment), and no index of their own on the assignment (homework_band_lookup leads
+    # with it).
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     key = models.BigIntegerField()
 
     class Meta:
