@@ -152,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             (scratch / f"st-{name}.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
             failed |= result.returncode != 0
             verdict = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
-            print(f"{name}: {verdict}: {_summary(result.stdout)} ({time.monotonic() - started:.0f} s)")
+            print(
+                f"{name}: {verdict}: {_summary(result.stdout)} ({time.monotonic() - started:.0f} s)",
+                flush=True,
+            )
             if result.returncode != 0:
                 print(result.stdout[result.stdout.find("FAILURES") :][:20000])
     finally:
