@@ -23,7 +23,6 @@ and a PASS/FAIL line per limit; exits 1 when one is missed.
 import argparse
 import os
 import random
-import secrets
 import subprocess
 import sys
 import time
@@ -41,6 +40,8 @@ from pages import (
     drive,
     logins_create,
     logins_forget,
+    require_served_setup,
+    served_env,
 )
 from verdict import Limit, Verdict, add_arguments
 
@@ -165,25 +166,8 @@ def main() -> None:
     args = parser.parse_args()
     verdict = Verdict(LIMITS, args.limit)
 
-    if not (ROOT / "src" / "teachnet" / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
-        sys.exit(
-            "The pages load front-end packages from npm that are not installed: run `make assets` first."
-        )
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "This benchmark runs against PostgreSQL: "
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/grading_page.py"
-        )
-    server_env = {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "REDIS_URL": args.redis,
-        "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
-        "LOG_LEVEL": "WARNING",
-    }
+    database_url = require_served_setup(script="grading_page.py", database="NAME")
+    server_env = served_env(redis=args.redis)
     os.environ.update(server_env)
 
     import django

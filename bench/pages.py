@@ -503,6 +503,42 @@ def queries_per_page(login: Login) -> int:
     return len(queries)
 
 
+# --- What every served benchmark needs (pages, grading_page, qa_room) --------------------------------------
+
+
+def require_served_setup(*, script: str, database: str, why: str = "") -> str:
+    """DATABASE_URL; or stop with what to do when the front-end packages are missing or it is not
+    PostgreSQL."""
+    if not (ROOT / "src" / "teachnet" / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
+        sys.exit(
+            "The pages load front-end packages from npm that are not installed: run `make assets` first."
+        )
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            f"This benchmark runs against PostgreSQL{', ' + why if why else ''}: "
+            f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/{database} .venv/bin/python bench/{script}"
+        )
+    return database_url
+
+
+def served_env(*, redis: str | None, **extra: str) -> dict[str, str]:
+    """The server's settings, set in this process too: sessions this process writes must be readable by
+    gunicorn's, and the static files it collects are the ones gunicorn serves."""
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
+
+
 # --- The load generator -------------------------------------------------------------------------------------
 
 _HEAD_END = b"\r\n\r\n"
@@ -828,27 +864,8 @@ def main() -> None:
     args = parser.parse_args()
     verdict = Verdict(LIMITS, args.limit)
 
-    vendor = ROOT / "src" / "teachnet" / "static" / "vendor" / "htmx" / "htmx.min.js"
-    if not vendor.exists():
-        sys.exit(
-            "The pages load front-end packages from npm that are not installed: run `make assets` first."
-        )
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "This benchmark runs against PostgreSQL, as a province does: "
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/pages.py"
-        )
-    # The server's settings, here too: sessions written by this process must be readable by gunicorn's.
-    server_env = {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "REDIS_URL": args.redis,
-        "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
-        "LOG_LEVEL": "WARNING",
-    }
+    database_url = require_served_setup(script="pages.py", database="test", why="as a province does")
+    server_env = served_env(redis=args.redis)
     os.environ.update(server_env)
 
     import django

@@ -38,8 +38,6 @@ import json
 import os
 import random
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -47,7 +45,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pages import CpuWatch, _free_port, _wait_ready
+from pages import CpuWatch, _Connection, _free_port, _wait_ready, require_served_setup, served_env
 from verdict import Limit, Verdict, add_arguments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,46 +192,18 @@ def logins_forget() -> None:
 
 # --- The client ---------------------------------------------------------------------------------------------
 
-_HEAD_END = b"\r\n\r\n"
-_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
-_CLOSE = re.compile(rb"\r\nconnection:\s*close", re.IGNORECASE)
 
+class _Protocol(_Connection):
+    """pages' keep-alive connection, noting whether the server sent anything since the last request (a
+    request that met a connection the server had closed unanswered is sent again)."""
 
-class _Protocol(asyncio.Protocol):
     def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.waiter: asyncio.Future | None = None
-        self.transport = None
+        super().__init__()
         self.got_bytes = False
 
-    def connection_made(self, transport) -> None:
-        self.transport = transport
-        transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
         self.got_bytes = True
-        if self.waiter is None or self.waiter.done():
-            return
-        end = self.buffer.find(_HEAD_END)
-        if end < 0:
-            return
-        head = bytes(self.buffer[:end])
-        length = _LENGTH.search(head)
-        if length is None:
-            self.waiter.set_exception(ConnectionError("an answer without Content-Length"))
-            return
-        total = end + 4 + int(length.group(1))
-        if len(self.buffer) < total:
-            return
-        body = bytes(self.buffer[end + 4 : total])
-        del self.buffer[:total]
-        self.waiter.set_result((int(head[9:12]), body, _CLOSE.search(head) is not None))
-
-    def connection_lost(self, exc) -> None:
-        self.transport = None
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(ConnectionError("closed by the server"))
+        super().data_received(data)
 
 
 class Conn:
@@ -530,28 +500,11 @@ def main() -> None:
     args = parser.parse_args()
     verdict = Verdict(LIMITS, args.limit)
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "This benchmark runs against PostgreSQL, as the demo and a province do: "
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/wtqa .venv/bin/python bench/qa_room.py"
-        )
-    if not (ROOT / "src" / "teachnet" / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
-        sys.exit(
-            "The pages load front-end packages from npm that are not installed: run `make assets` first."
-        )
+    database_url = require_served_setup(
+        script="qa_room.py", database="NAME", why="as the demo and a province do"
+    )
     bench_var = ROOT / "var" / "bench"
-    server_env = {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "STATIC_ROOT": str(bench_var / "static"),
-        "TEACHNET_VAR_DIR": str(bench_var / "qa-var"),
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.redis:
-        server_env["REDIS_URL"] = args.redis
+    server_env = served_env(redis=args.redis, TEACHNET_VAR_DIR=str(bench_var / "qa-var"))
     os.environ.update(server_env)
 
     import django
