@@ -85,10 +85,15 @@ def deliver_now(notification_ids: list[int]) -> None:
     """Send each notice by the person's SMS and email channels; every attempt is recorded (Delivery)."""
     from teachnet.accounts.sms import sms_send
 
-    notices = Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+    notices = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
+    # One preferences query per kind, not per notice (a notice to a class is forty notices of one kind).
+    chosen = {
+        kind: channels_for(user_ids=[n.recipient_id for n in notices if n.kind == kind], kind=kind)
+        for kind in {n.kind for n in notices}
+    }
     for n in notices:
         user = n.recipient
-        channels = channels_for(user_ids=[user.pk], kind=n.kind)[user.pk]
+        channels = chosen[n.kind][user.pk]
         text = f"{n.title}{'：' + n.body if n.body else ''}"
         if Channel.SMS in channels:
             phone = user.phone
