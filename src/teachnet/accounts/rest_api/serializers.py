@@ -21,7 +21,8 @@ from rest_framework.settings import api_settings
 from teachnet.core.identity import validate_id_card, validate_mobile
 from teachnet.core.rest_api.errors import Refused
 from teachnet.core.rest_api.fields import IdFilter, TextField
-from teachnet.orgs.models import Organization, Region
+from teachnet.orgs.models import Organization
+from teachnet.orgs.rest_api.fields import RegionCodeField
 from teachnet.training.models import Project
 
 from ..models import RoleAssignment, User
@@ -105,9 +106,7 @@ class RoleAssignmentCreateSerializer(serializers.Serializer):
     user = VisibleRelatedField(queryset=User.objects.all(), perm=Perm.USER_VIEW)
     role = serializers.ChoiceField(choices=Role.choices)
     # Division codes are a public standard: an out-of-scope region is a refusal (403), not a secret.
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = RegionCodeField(required=False, allow_null=True)
     organization = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True
     )
@@ -179,9 +178,7 @@ class UserCreateSerializer(serializers.Serializer):
     organization = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True
     )
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = RegionCodeField(required=False, allow_null=True)
 
     def validate(self, attrs):
         if not attrs.get("organization") and not attrs.get("region"):

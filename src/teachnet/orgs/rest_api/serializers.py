@@ -11,6 +11,7 @@ from teachnet.accounts.roles import Perm
 from teachnet.core.rest_api.fields import IdFilter, TextField
 
 from ..models import Organization, Region
+from .fields import RegionCodeField
 
 # --- Regions ----------------------------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ class OrganizationCreateSerializer(serializers.Serializer):
     short_name = TextField(max_length=40, required=False, allow_blank=True)
     type = serializers.ChoiceField(choices=Organization.Type.choices)
     # Division codes are a public standard: a region outside the caller's scope is a refusal (403).
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    region = RegionCodeField()
     # A parent the caller cannot see is "does not exist", the same as a missing one.
     parent = VisibleRelatedField(
         queryset=Organization.objects.all(), perm=Perm.ORG_VIEW, required=False, allow_null=True

@@ -1,5 +1,7 @@
 """/api/v1/organizations/: who sees, creates and changes which organizations (ORG-2)."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -169,3 +171,20 @@ def test_there_is_no_delete(project_office, orgs):
 def test_anonymous_is_refused(orgs):
     assert APIClient().get(URL).status_code in (401, 403)
     assert APIClient().get(f"{URL}{orgs['gz_school'].pk}/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("region", ["4401\x0006", "44\udc2b0106", "4401", 440106, "abcdef", "4401061"])
+def test_a_region_that_is_not_six_digits_is_400_before_any_query(gz_city_lead, orgs, region):
+    # A NUL or a lone surrogate cannot even be compared on PostgreSQL (it was a 500 there). As the JSON is
+    # sent: a lone surrogate only travels escaped.
+    body = json.dumps({"name": "某校", "type": "school", "region": region})
+    response = client_for(gz_city_lead).post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["region"] == ["地区代码是六位数字，如 440100。"]
+
+
+def test_a_six_digit_code_no_region_has_is_422(gz_city_lead, orgs):
+    response = client_for(gz_city_lead).post(
+        URL, {"name": "某校", "type": "school", "region": "999999"}, format="json"
+    )
+    assert response.status_code == 422 and "region" in response.json()

@@ -13,6 +13,7 @@ from teachnet.accounts.roles import Perm
 from teachnet.core.models import TaskProgress
 from teachnet.core.rest_api.fields import IdFilter, TextField
 from teachnet.orgs.models import Region
+from teachnet.orgs.rest_api.fields import RegionCodeField
 from teachnet.training.models import Project, Subject
 
 from .. import services
@@ -125,7 +126,7 @@ class SubmissionOpenSerializer(serializers.Serializer):
     project = VisibleRelatedField(queryset=Project.objects.all(), perm=Perm.PROJECT_VIEW)
     kind = serializers.ChoiceField(choices=Kind.choices)
     # Division codes are a public standard: a region outside the caller's scope is a refusal (403).
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), help_text="行政区划代码")
+    region = RegionCodeField(help_text="行政区划代码")
     subject = serializers.PrimaryKeyRelatedField(
         queryset=Subject.objects.all(), required=False, allow_null=True, help_text="学员信息表必填"
     )

@@ -21,6 +21,7 @@ from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.accounts.roles import Perm
 from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.orgs.models import Organization, Region
+from teachnet.orgs.rest_api.fields import RegionSlugField
 
 from .. import selectors_projects as sel
 from .. import services_projects as svc
@@ -56,8 +57,7 @@ class ProjectInputSerializer(serializers.Serializer):
         queryset=Organization.objects.filter(type=Organization.Type.PROJECT_OFFICE),
         help_text="项目办: an organization of type project office",
     )
-    provinces = serializers.SlugRelatedField(
-        slug_field="code",
+    provinces = RegionSlugField(
         many=True,
         queryset=Region.objects.filter(level=Region.Level.PROVINCE),
         help_text="参与省份, by division code (440000); at least one. A province that still holds quotas, "
