@@ -353,6 +353,9 @@ HOMEWORK_DUE_NOTICE_DAYS = int(os.environ.get("HOMEWORK_DUE_NOTICE_DAYS", "2"))
 # --- Reporting (REP-3) ----------------------------------------------------------------------------------
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(50 * 1024 * 1024)))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
+# Approval on PostgreSQL runs this many batches at once, each on its own connection (decision 0006): about
+# the database server's cores, up to four; 1 runs them one after another.
+ENROLL_WORKERS = int(os.environ.get("ENROLL_WORKERS", str(max(1, min(4, os.cpu_count() or 1)))))
 
 # --- Expert duty (ACT-3) ----------------------------------------------------------------------------------
 # A forwarded question unanswered for longer than this is flagged on the provider's and the office's pages.

@@ -110,7 +110,7 @@ class RoleAssignment(TimeStampedModel):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("用户")
     )
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, db_index=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("地区范围")
     )
@@ -138,6 +138,9 @@ class RoleAssignment(TimeStampedModel):
         ordering = ["user_id", "role"]
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
+        # By role alone (who are the experts): an index of its own, not db_index=True, which on PostgreSQL
+        # also builds a LIKE index no query uses; each costs every approved person an entry (decision 0006).
+        indexes = [models.Index(fields=["role"], name="role_assignment_role")]
         constraints = [
             # Roles are never global: the scope is exactly one region or one organization.
             models.CheckConstraint(

@@ -8,7 +8,10 @@ the same table one wins and the other is told, and nothing is ever half-saved.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -289,6 +292,7 @@ class EnrollResult:
 
 
 ENROLL_BATCH = 5000
+ENROLL_LOCK = 0x7E4E  # the advisory-lock class of "one enroll run per table"
 _ROW_FIELDS = (
     "row_no", "real_name", "gender", "id_card_encrypted", "id_card_hash", "id_card_masked", "phone_encrypted",
     "phone_hash", "phone_masked", "email", "organization_name", "region_id", "stage", "subject_name",
@@ -296,16 +300,22 @@ _ROW_FIELDS = (
 _COUNTS = ("people", "accounts_created", "accounts_matched", "phone_taken", "enrolled")
 
 
-def submission_enroll(*, submission: Submission, reporter=None, batch: int = ENROLL_BATCH) -> EnrollResult:
+def submission_enroll(
+    *, submission: Submission, reporter=None, batch: int = ENROLL_BATCH, workers: int | None = None
+) -> EnrollResult:
     """Match each approved row to an account by ID number or open one, enroll it in the project subject and
     give it its role. Safe to run again: nothing is created twice.
 
     The rows go in batches of `batch`, each in its own transaction together with the table's checkpoint
-    (the last row done and the counts so far), so 100,000 people never hold one transaction for half a
-    minute, the progress bar moves with each batch, and a run that fails half-way is resumed by the next run
-    after its last committed batch. The checkpoint belongs to the rows' version: rows uploaded anew start
-    from the first row again.
+    (the batches done and the counts so far), so 100,000 people never hold one transaction for half a
+    minute, the progress bar moves with each batch, and a run that fails half-way is resumed by the next run,
+    which skips the batches that committed. The checkpoint belongs to the rows' version: rows uploaded anew
+    start from the first row again. On PostgreSQL `workers` batches (settings.ENROLL_WORKERS) run at once,
+    each on its own connection: the database's share of the work (indexes, foreign-key checks) spreads over
+    its cores. One run per table at a time: a second run waits for the first (decision 0006).
     """
+    from django.conf import settings
+
     from teachnet.orgs.models import Organization
     from teachnet.orgs.services import organizations_ensure
 
@@ -313,51 +323,137 @@ def submission_enroll(*, submission: Submission, reporter=None, batch: int = ENR
     if submission.state != Submission.State.APPROVED:
         raise ValidationError(_("只有审核通过的表才能生成账号。"), code="not_approved")
     rows = SubmissionRow.objects.filter(submission=submission)
-    total = rows.count()
-    if reporter:
-        reporter.running(total=total, message=_("正在匹配工作单位"))
-    # A work unit named in a table and not yet registered is taken to be a school of that county; admins can
-    # correct its type later. Once for the whole table: a few hundred schools, not one lookup per batch.
-    orgs = organizations_ensure(
-        keys=set(rows.values_list("region_id", "organization_name").distinct()), type=Organization.Type.SCHOOL
-    )
-    counts = dict.fromkeys(_COUNTS, 0)
     own_transactions = not connection.in_atomic_block  # inside a caller's transaction, batches are savepoints
-    while True:
-        with transaction.atomic():
-            if own_transactions:
-                commit_unflushed()  # lost in a crash with its checkpoint, so the next run redoes it
-            # The lock makes two runs on one table take turns batch by batch instead of doing a batch twice.
-            checkpoint = (
-                Submission.objects.select_for_update()
-                .filter(pk=submission.pk)
-                .values_list("enroll_checkpoint", flat=True)
-            ).get()
-            if checkpoint.get("version") == submission.version:
-                after, counts = checkpoint["row_no"], {k: checkpoint[k] for k in _COUNTS}
-            else:
-                after, counts = 0, dict.fromkeys(_COUNTS, 0)
-            part = list(rows.filter(row_no__gt=after).order_by("row_no").values_list(*_ROW_FIELDS)[:batch])
-            if not part:
-                break
-            for key, value in _enroll_batch(submission=submission, rows=part, orgs=orgs).items():
-                counts[key] += value
-            Submission.objects.filter(pk=submission.pk).update(
-                enroll_checkpoint={"version": submission.version, "row_no": part[-1][0], **counts}
-            )
+    if workers is None:
+        workers = settings.ENROLL_WORKERS
+    if connection.vendor != "postgresql" or not own_transactions:
+        workers = 1  # SQLite has one writer; other connections cannot see a caller's open transaction
+    with _one_run_per_table(submission):
+        checkpoint = _checkpoint(submission)
+        done = [tuple(r) for r in checkpoint["done"]]
+        row_nos = list(rows.order_by("row_no").values_list("row_no", flat=True))
+        if done:
+            row_nos = [n for n in row_nos if not _in(n, done)]
+        counts = {k: checkpoint[k] for k in _COUNTS}
         if reporter:
-            reporter.advance(done=counts["people"], message=_("正在开设账号、授予角色、登记参训"), force=True)
-    result = EnrollResult(**counts)
-    with transaction.atomic():
-        # Done: the next run (a re-approval, a retry) goes over every row again and finds nothing to create.
-        Submission.objects.filter(pk=submission.pk).update(enroll_checkpoint={})
-        _event(submission=submission, actor=None, action="enroll", from_state=submission.state, **counts)
+            reporter.running(total=counts["people"] + len(row_nos), message=_("正在匹配工作单位"))
+        # A work unit named in a table and not yet registered is taken to be a school of that county; admins
+        # can correct its type later. Once for the whole table: a few hundred schools, not one per batch.
+        orgs = organizations_ensure(
+            keys=set(rows.values_list("region_id", "organization_name").distinct()),
+            type=Organization.Type.SCHOOL,
+        )
+        parts = [
+            (row_nos[i], row_nos[min(i + batch, len(row_nos)) - 1]) for i in range(0, len(row_nos), batch)
+        ]
+
+        def advance(added):
+            for key, value in added.items():
+                counts[key] += value
+            if reporter:
+                reporter.advance(
+                    done=counts["people"], message=_("正在开设账号、授予角色、登记参训"), force=True
+                )
+
+        run = partial(_enroll_part, submission=submission, orgs=orgs, own_transactions=own_transactions)
+        if workers == 1:
+            for part in parts:
+                advance(run(part))
+        else:
+            _run_parallel(run, parts, workers=workers, on_done=advance)
+        result = EnrollResult(**counts)
+        with transaction.atomic():
+            # Done: the next run (a re-approval, a retry) goes over every row again and creates nothing.
+            Submission.objects.filter(pk=submission.pk).update(enroll_checkpoint={})
+            _event(submission=submission, actor=None, action="enroll", from_state=submission.state, **counts)
     if reporter:
         reporter.finish(
             message=_("已处理 %(n)d 人：新开账号 %(c)d 个，匹配已有账号 %(m)d 个。")
             % {"n": result.people, "c": result.accounts_created, "m": result.accounts_matched}
         )
     return result
+
+
+def _in(row_no: int, done: list[tuple[int, int]]) -> bool:
+    return any(lo <= row_no <= hi for lo, hi in done)
+
+
+def _checkpoint(submission: Submission, raw: dict | None = None) -> dict:
+    """The table's checkpoint for its rows' version: {"version", "done": [[first row, last row], …], counts};
+    empty counts and nothing done when it was left by other rows (or by no run)."""
+    if raw is None:
+        raw = Submission.objects.filter(pk=submission.pk).values_list("enroll_checkpoint", flat=True).get()
+    if raw.get("version") != submission.version:
+        return {"version": submission.version, "done": [], **dict.fromkeys(_COUNTS, 0)}
+    done = raw.get("done")
+    if done is None:  # left by a run before parallel batches: every row up to row_no
+        done = [[0, raw["row_no"]]]
+    return {"version": submission.version, "done": done, **{k: raw[k] for k in _COUNTS}}
+
+
+@contextmanager
+def _one_run_per_table(submission: Submission):
+    """Two runs on one table would open the same accounts: the second waits until the first is done (a
+    PostgreSQL advisory lock on the table's id; SQLite has one writer at a time anyway)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ENROLL_LOCK, submission.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ENROLL_LOCK, submission.pk])
+
+
+def _enroll_part(
+    part: tuple[int, int], *, submission: Submission, orgs: dict, own_transactions: bool
+) -> dict:
+    """One batch (rows first … last) and its mark in the checkpoint, in one transaction."""
+    first, last = part
+    with transaction.atomic():
+        if own_transactions:
+            commit_unflushed()  # lost in a crash with its checkpoint mark, so the next run redoes it
+        rows = SubmissionRow.objects.filter(submission=submission, row_no__gte=first, row_no__lte=last)
+        added = _enroll_batch(
+            submission=submission, rows=list(rows.order_by("row_no").values_list(*_ROW_FIELDS)), orgs=orgs
+        )
+        # Locked at the end only, for the moment of the merge: batches running at once take turns here.
+        raw = (
+            Submission.objects.select_for_update()
+            .filter(pk=submission.pk)
+            .values_list("enroll_checkpoint", flat=True)
+            .get()
+        )
+        checkpoint = _checkpoint(submission, raw)
+        checkpoint["done"].append([first, last])
+        for key, value in added.items():
+            checkpoint[key] += value
+        Submission.objects.filter(pk=submission.pk).update(enroll_checkpoint=checkpoint)
+    return added
+
+
+def _run_parallel(run, parts: list, *, workers: int, on_done) -> None:
+    """`run(part)` for each part on `workers` threads, each with its own database connection; `on_done` with
+    each result as it comes, in this thread. The first failure stops what has not started and is raised."""
+    from django.db import connections
+
+    def task(part):
+        try:
+            return run(part)
+        finally:
+            connections.close_all()  # this thread's connection, not the caller's
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="enroll") as pool:
+        futures = [pool.submit(task, part) for part in parts]
+        try:
+            for future in as_completed(futures):
+                on_done(future.result())
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def _enroll_batch(*, submission: Submission, rows: list[tuple], orgs: dict) -> dict[str, int]:

@@ -102,7 +102,8 @@ class Enrollment(TimeStampedModel):
         LEARNER = "learner", _("参训学员")
         TRAINER = "trainer", _("骨干培训者")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="enrollments")
+    # No index of its own: the unique (project, user, role) below starts with it (decision 0006).
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="enrollments", db_index=False)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="enrollments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     role = models.CharField(_("身份"), max_length=10, choices=Role.choices)

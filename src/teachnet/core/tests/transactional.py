@@ -1,7 +1,8 @@
 """For the tests that race two connections (transaction=True): Django empties such a test's database
 afterwards, the division codes that the root conftest loads once per session included. They are loaded
 before each such test and again after its flush, so the ordinary tests that follow still find 440100 (as
-tests/browser/conftest.py does for the browser tests). Imported by the conftests of duty and discussions."""
+tests/browser/conftest.py does for the browser tests). Imported by the conftests of the apps that have
+such tests (duty, discussions, reporting)."""
 
 import pytest
 
