@@ -1,7 +1,7 @@
 import pytest
 
-from teachnet.duty.tests.factories import build_world
 from teachnet.core.tests.transactional import _regions_for_transactional_tests, pytest_runtest_teardown  # noqa: F401
+from teachnet.duty.tests.factories import build_world
 
 
 @pytest.fixture
