@@ -1,5 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from teachnet.core.rest_api.errors import Refused
+from teachnet.core.rest_api.fields import IdField, TextField
+from teachnet.orgs.models import Region
+from teachnet.orgs.rest_api.fields import RegionCodeField, RegionCodeFilterField
 
 from ..models import Briefing, BriefingFigure, BriefingSection, BriefingTemplate, Kind
 
@@ -92,12 +98,12 @@ class BriefingCreateSerializer(serializers.Serializer):
     the province's six-digit code)."""
 
     kind = serializers.ChoiceField(choices=Kind.choices)
-    provider_subject = serializers.IntegerField(required=False, min_value=1)
-    training_class = serializers.IntegerField(required=False, min_value=1)
-    project = serializers.IntegerField(required=False, min_value=1)
-    province = serializers.CharField(required=False, max_length=6)
-    template = serializers.IntegerField(required=False, min_value=1, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    provider_subject = IdField(required=False)
+    training_class = IdField(required=False)
+    project = IdField(required=False)
+    province = RegionCodeField(required=False, queryset=Region.objects.filter(level=Region.Level.PROVINCE))
+    template = IdField(required=False, allow_null=True)
+    title = TextField(required=False, allow_blank=True, max_length=200)
 
     def validate(self, attrs):
         need = {
@@ -105,24 +111,33 @@ class BriefingCreateSerializer(serializers.Serializer):
             "class": ["training_class"],
             "provincial": ["project", "province"],
         }
-        missing = {f: ["此类简报需要这个字段。"] for f in need[attrs["kind"]] if f not in attrs}
+        missing = {f: [_("此类简报需要这个字段。")] for f in need[attrs["kind"]] if f not in attrs}
         if missing:
-            raise serializers.ValidationError(missing)
+            # Which fields a kind needs is a rule across fields the schema does not state: a 422.
+            raise Refused(missing)
         return attrs
 
 
 class BriefingUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, max_length=400)
+    title = TextField(required=False, allow_blank=True, max_length=400)
     sections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        child=TextField(allow_blank=True, trim_whitespace=False),
         required=False,
         help_text="section key → its text (HTML, sanitized on the server; plain text becomes paragraphs). "
         "Sections left out keep their text.",
     )
     version = serializers.IntegerField(
-        help_text="The version the edit was made on (from the briefing as read): an older one is refused "
-        "(400, `version`), so no one's edit is silently overwritten."
+        required=False,
+        help_text="The version the edit was made on (from the briefing as read): needed, and an older one is "
+        "refused (422, `version`), so no one's edit is silently overwritten.",
     )
+
+    def validate(self, attrs):
+        # Optional in the schema as every field of a PATCH is, but an edit that does not say which version it
+        # was made on could overwrite someone else's unseen: refused (422), not guessed.
+        if "version" not in attrs:
+            raise Refused({"version": [_("请附上所修改简报的版本号（version）。")]})
+        return attrs
 
 
 class PublishSerializer(serializers.Serializer):
@@ -130,13 +145,33 @@ class PublishSerializer(serializers.Serializer):
 
 
 class FigureInsertSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=60, help_text="One of the briefing's figures_offered.")
-    section = serializers.CharField(
+    key = TextField(max_length=60, help_text="One of the briefing's figures_offered.")
+    section = TextField(
         required=False,
         allow_null=True,
         max_length=40,
         help_text="The section key it follows; the end when omitted.",
     )
+
+
+class BriefingFilter(serializers.Serializer):
+    """The list's query: each a filter; a value naming nothing the caller sees filters everything out."""
+
+    project = IdField(required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    state = serializers.ChoiceField(choices=Briefing.State.choices, required=False)
+    provider_subject = IdField(required=False)
+    training_class = IdField(required=False)
+    province = RegionCodeFilterField(required=False, help_text="A province's six-digit code.")
+
+
+class TemplateFilter(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+
+
+class StandingFilter(serializers.Serializer):
+    project = IdField(help_text="A project the caller follows (404 otherwise).")
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
 
 
 class StandingSerializer(serializers.Serializer):

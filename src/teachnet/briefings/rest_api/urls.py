@@ -1,10 +1,10 @@
 """Routes of the briefings API, mounted under /api/v1/."""
 
-from rest_framework.routers import SimpleRouter
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import BriefingViewSet, StandingViewSet, TemplateViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("briefings", BriefingViewSet, basename="briefing")
 router.register("briefing-templates", TemplateViewSet, basename="briefing-template")
 router.register("briefing-standings", StandingViewSet, basename="briefing-standing")

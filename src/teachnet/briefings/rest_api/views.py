@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from teachnet.accounts.permissions import has_any
 from teachnet.accounts.rest_api.serializers import service_errors
+from teachnet.core.rest_api.schema import error_responses
 
 from .. import exports, figures, selectors, services
 from ..models import Briefing, BriefingFigure, BriefingTemplate, Kind
@@ -23,12 +24,15 @@ from ..permissions import BriefingPerm
 from .serializers import (
     BriefingCreateSerializer,
     BriefingDetailSerializer,
+    BriefingFilter,
     BriefingSerializer,
     BriefingUpdateSerializer,
     FigureInsertSerializer,
     FigureSerializer,
     PublishSerializer,
+    StandingFilter,
     StandingSerializer,
+    TemplateFilter,
     TemplateSerializer,
 )
 
@@ -64,16 +68,10 @@ class BriefingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         qs = selectors.briefings_visible(actor=self.request.user).select_related("author")
-        params = self.request.query_params
-        for name in ("project", "provider_subject", "training_class"):
-            if params.get(name):
-                qs = qs.filter(**{f"{name}_id": _int(params[name])})
-        if params.get("province"):
-            qs = qs.filter(province_id=params["province"])
-        if params.get("kind") in Kind.values:
-            qs = qs.filter(kind=params["kind"])
-        if params.get("state") in Briefing.State.values:
-            qs = qs.filter(state=params["state"])
+        query = BriefingFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        for name, value in query.validated_data.items():
+            qs = qs.filter(**{f"{name}_id" if name not in ("kind", "state") else name: value})
         return qs.order_by("project_id", "kind", "-published_at", "-pk")
 
     def get_object(self, write: bool = False):
@@ -81,14 +79,7 @@ class BriefingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary="简报列表",
-        parameters=[
-            OpenApiParameter("project", int),
-            OpenApiParameter("kind", str, enum=Kind.values),
-            OpenApiParameter("state", str, enum=Briefing.State.values),
-            OpenApiParameter("provider_subject", int),
-            OpenApiParameter("training_class", int),
-            OpenApiParameter("province", str, description="A province's six-digit code."),
-        ],
+        parameters=[BriefingFilter],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -113,7 +104,7 @@ class BriefingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         elif data["kind"] == Kind.CLASS:
             scope = selectors.class_scope(pk=data["training_class"])
         else:
-            scope = selectors.province_scope(project_id=data["project"], code=data["province"])
+            scope = selectors.province_scope(project_id=data["project"], code=data["province"].code)
         if not selectors.may_write(actor=request.user, scope=scope):
             raise Http404
         template = None
@@ -253,11 +244,13 @@ class TemplateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = BriefingTemplate.objects.filter(active=True)
-        if self.request.query_params.get("kind") in Kind.values:
-            qs = qs.filter(kind=self.request.query_params["kind"])
+        query = TemplateFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if "kind" in query.validated_data:
+            qs = qs.filter(kind=query.validated_data["kind"])
         return qs
 
-    @extend_schema(summary="简报模板", parameters=[OpenApiParameter("kind", str, enum=Kind.values)])
+    @extend_schema(summary="简报模板", parameters=[TemplateFilter])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -272,16 +265,13 @@ class StandingViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="简报计数与提醒",
-        parameters=[
-            OpenApiParameter("project", int, required=True),
-            OpenApiParameter("kind", str, enum=Kind.values),
-        ],
+        parameters=[StandingFilter],
+        responses={200: StandingSerializer(many=True), **error_responses("404")},
     )
     def list(self, request):
-        try:
-            project_id = int(request.query_params.get("project", ""))
-        except ValueError:
-            raise Http404 from None
+        query = StandingFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        project_id = query.validated_data["project"]
         project = next((p for p in selectors.projects_for(actor=request.user) if p.pk == project_id), None)
         if project is None:
             raise Http404
@@ -289,8 +279,8 @@ class StandingViewSet(viewsets.GenericViewSet):
         if has_any(actor=request.user, perm=BriefingPerm.STANDINGS):
             for kind_scopes in selectors.project_scopes(project=project, actor=request.user).values():
                 scopes += [s for s in kind_scopes if s not in scopes]
-        kind = request.query_params.get("kind")
-        if kind in Kind.values:
+        kind = query.validated_data.get("kind")
+        if kind:
             scopes = [s for s in scopes if s.kind == kind]
         page = self.paginate_queryset(selectors.standings_for(scopes))
         return self.get_paginated_response(StandingSerializer(page, many=True).data)

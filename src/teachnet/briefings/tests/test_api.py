@@ -40,7 +40,8 @@ def test_the_list_is_scoped_to_the_caller(issued, learner, sz_learner, tutor):
     assert ids(tutor) == {issued["expert"].pk, issued["gz"].pk, issued["gz_draft"].pk}
     assert ids(tutor, "?state=draft") == {issued["gz_draft"].pk}
     assert ids(tutor, "?kind=expert") == {issued["expert"].pk}
-    assert api(tutor).get("/api/v1/briefings/?project=abc").status_code == 404
+    # A project that is not an id breaks the schema: 400 (core.rest_api.errors), not "no such object".
+    assert api(tutor).get("/api/v1/briefings/?project=abc").status_code == 400
 
 
 def test_reading_one_gives_sections_figures_and_what_may_be_inserted(issued, learner, tutor):
@@ -138,7 +139,7 @@ def test_writing_is_refused_to_everyone_else_as_404(
         == 404
     )
     missing = api(learner).post("/api/v1/briefings/", {"kind": "class"}, format="json")
-    assert missing.status_code == 400 and "training_class" in missing.json()
+    assert missing.status_code == 422 and "training_class" in missing.json()  # a rule of the kind: 422
     assert (
         api(learner)
         .post("/api/v1/briefings/", {"kind": "class", "training_class": 99999}, format="json")
@@ -209,7 +210,7 @@ def test_standings_for_writers_and_followers(world, issued, tutor, project_offic
         ("provincial", "北京市"),
     }
     assert api(learner).get(f"/api/v1/briefing-standings/?project={project}").json()["results"] == []
-    assert api(tutor).get("/api/v1/briefing-standings/?project=x").status_code == 404
+    assert api(tutor).get("/api/v1/briefing-standings/?project=x").status_code == 400  # not an id
 
 
 def test_the_schema_documents_every_briefings_endpoint():

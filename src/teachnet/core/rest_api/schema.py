@@ -16,6 +16,7 @@ page parameters, which are read strictly (core.rest_api.pagination).
 import copy
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from .fields import TextField
@@ -41,6 +42,15 @@ _ERROR_BODY = {
     "properties": {"detail": {"type": "string"}},
     "additionalProperties": True,
 }
+
+
+def error_responses(*codes: str) -> dict:
+    """What an operation may answer beyond what TeachnetAutoSchema infers from its shape, described as every
+    other error: `responses={200: S, **error_responses("404")}` for a list whose required query parameter
+    names an object (the same 404 for "missing" and "not yours" as in a path)."""
+    return {
+        int(code): OpenApiResponse(copy.deepcopy(_ERROR_BODY), description=ERRORS[code]) for code in codes
+    }
 
 
 def _json_error() -> dict:

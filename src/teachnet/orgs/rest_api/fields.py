@@ -49,3 +49,14 @@ class RegionSlugField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         return super().to_internal_value(_checked(self, data))
+
+
+@extend_schema_field(CODE_SCHEMA)
+class RegionCodeFilterField(serializers.CharField):
+    """A region's code as a filter in a query string: six digits or a 400, as in a body; a code no region has
+    matches nothing (an empty page), as any other filter value matching nothing does."""
+
+    default_error_messages = {"invalid": _("地区代码是六位数字，如 440100。")}
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(_checked(self, data))

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import ID_MAX, DurationDisplayField, IdField, TextField
 from teachnet.training.models import ExpertTeamMember
 
 from ..models import BODY_MAX, QaAttendance, QaMessage
@@ -59,31 +59,60 @@ class QaSessionSerializer(serializers.Serializer):
 
 
 class QaSessionInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     hosts = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, help_text="Expert-team member ids of the subject."
+        child=IdField(), min_length=1, help_text="Expert-team member ids of the subject."
     )
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    video_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+    description = TextField(required=False, allow_blank=True, default="", max_length=5000)
+    # Text, not a URL field: whether a link is one the room can show (http or https) is the service's to say,
+    # as a 422; a stricter URL parser here would refuse links the schema's `uri` allows.
+    video_url = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="An http:// or https:// link to the video stream; empty for none.",
+    )
 
 
 class QaSessionCreateInput(QaSessionInput):
-    provider_subject = serializers.IntegerField()
+    provider_subject = IdField()
 
 
 class QaSessionUpdateInput(QaSessionInput):
+    """A PATCH: what is left out keeps its value."""
+
     version = serializers.DateTimeField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="updated_at as read: a change made meanwhile by someone else is refused (400), not lost.",
+        help_text="updated_at as read: a change made meanwhile by someone else is refused (422), not lost.",
     )
 
 
 class QaCancelInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    reason = TextField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class QaSessionFilter(serializers.Serializer):
+    project = IdField(required=False)
+    provider_subject = IdField(required=False)
+
+
+class QaSinceFilter(serializers.Serializer):
+    since = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=ID_MAX,
+        default=0,
+        help_text="Only what changed after this revision (the room's `rev`).",
+    )
+
+
+class QaStandingFilter(serializers.Serializer):
+    project = IdField(help_text="A project with a subject the caller sees (404 otherwise).")
 
 
 class QaMessageSerializer(serializers.ModelSerializer):
@@ -120,7 +149,7 @@ class QaMessageSerializer(serializers.ModelSerializer):
 
 
 class QaBodyInput(serializers.Serializer):
-    body = serializers.CharField(
+    body = TextField(
         max_length=BODY_MAX * 2, trim_whitespace=False, help_text=f"At most {BODY_MAX} characters."
     )
 

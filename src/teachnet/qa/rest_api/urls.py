@@ -1,11 +1,12 @@
 """Routes of the Q&A API, mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from teachnet.core.rest_api.routers import IdRouter
 
 from .views import MessageViewSet, SessionViewSet, StandingsView
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("qa/sessions", SessionViewSet, basename="qa-session")
 router.register("qa/messages", MessageViewSet, basename="qa-message")
 

@@ -4,13 +4,14 @@ upvotes, answers, presence), attendance. Scoped like the pages: the same selecto
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
+from teachnet.core.rest_api.schema import error_responses
 from teachnet.training.models import Project, ProviderSubject
 
 from .. import board, rules, selectors, services
@@ -31,54 +32,38 @@ def _session_data(session: QaSession, access: selectors.Access) -> dict:
     return s.QaSessionSerializer(session).data
 
 
-_SINCE = OpenApiParameter(
-    "since", int, description="Only what changed after this revision (the room's `rev`)."
-)
+def _query(serializer_class, request) -> dict:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
 
 
 @extend_schema(tags=["qa"])
-class SessionViewSet(viewsets.ViewSet):
-    queryset = QaSession.objects.none()  # for the schema's path types; access is the selectors'
+class SessionViewSet(viewsets.GenericViewSet):
+    # Generic for its paginator (the schema then says the lists are pages); access is the selectors'.
+    queryset = QaSession.objects.none()
+    serializer_class = s.QaSessionSerializer
 
     def _get(self, request, pk, need="view"):
         return selectors.session_access(actor=request.user, session_id=pk, need=need)
 
     @extend_schema(
         summary="答疑列表",
-        parameters=[
-            OpenApiParameter("project", int),
-            OpenApiParameter("provider_subject", int),
-        ],
+        parameters=[s.QaSessionFilter],
         responses=s.QaSessionSerializer(many=True),
     )
     def list(self, request):
+        query = _query(s.QaSessionFilter, request)
         qs = selectors.sessions_visible(actor=request.user).select_related(
             "provider_subject__subject", "provider_subject__provider"
         )
-        for name, field in (
-            ("project", "provider_subject__project_id"),
-            ("provider_subject", "provider_subject_id"),
-        ):
-            value = request.query_params.get(name)
-            if value:
-                if not value.isdigit():
-                    qs = qs.none()
-                else:
-                    qs = qs.filter(**{field: int(value)})
-        paginator = self.paginator
-        page = paginator.paginate_queryset(
-            qs.prefetch_related("hosts").order_by("-starts_at", "-id"), request, view=self
-        )
+        if "project" in query:
+            qs = qs.filter(provider_subject__project_id=query["project"])
+        if "provider_subject" in query:
+            qs = qs.filter(provider_subject_id=query["provider_subject"])
+        page = self.paginate_queryset(qs.prefetch_related("hosts").order_by("-starts_at", "-id"))
         data = [_session_data(x, selectors.access(user=request.user, session=x)) for x in page]
-        return paginator.get_paginated_response(data)
-
-    @property
-    def paginator(self):
-        from teachnet.core.rest_api.pagination import BoundedLimitOffsetPagination
-
-        if not hasattr(self, "_paginator"):
-            self._paginator = BoundedLimitOffsetPagination()
-        return self._paginator
+        return self.get_paginated_response(data)
 
     @extend_schema(summary="答疑详情", responses=s.QaSessionSerializer)
     def retrieve(self, request, pk=None):
@@ -110,9 +95,19 @@ class SessionViewSet(viewsets.ViewSet):
     @extend_schema(summary="修改答疑", request=s.QaSessionUpdateInput, responses=s.QaSessionSerializer)
     def partial_update(self, request, pk=None):
         session, _access = self._get(request, pk, "manage")
-        data = s.QaSessionUpdateInput(data=request.data)
+        data = s.QaSessionUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        # What the PATCH leaves out keeps its value (partial: no defaults were filled in either).
+        fields = {
+            "title": session.title,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "hosts": [h.pk for h in session.hosts.all()],
+            "description": session.description,
+            "video_url": session.video_url,
+            "version": None,
+            **data.validated_data,
+        }
         fields["host_ids"] = fields.pop("hosts")
         with service_errors():
             services.session_update(actor=request.user, session=session, **fields)
@@ -145,16 +140,15 @@ class SessionViewSet(viewsets.ViewSet):
             "Questions and answers in the order of their last change: poll with `since` = the largest "
             "`rev` received. The room page itself polls a lean route with a room pass (decision 0006)."
         ),
-        parameters=[_SINCE],
+        parameters=[s.QaSinceFilter],
         responses=s.QaMessageSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
     def messages(self, request, pk=None):
         session, _access = self._get(request, pk)
-        since = request.query_params.get("since", "0")
-        qs = session.messages.filter(rev__gt=int(since) if since.isdigit() else 0).order_by("rev")
-        page = self.paginator.paginate_queryset(qs, request, view=self)
-        return self.paginator.get_paginated_response(s.QaMessageSerializer(page, many=True).data)
+        since = _query(s.QaSinceFilter, request)["since"]
+        page = self.paginate_queryset(session.messages.filter(rev__gt=since).order_by("rev"))
+        return self.get_paginated_response(s.QaMessageSerializer(page, many=True).data)
 
     @extend_schema(summary="提问", request=s.QaBodyInput, responses={201: s.QaMessageSerializer})
     @action(detail=True, methods=["post"])
@@ -187,8 +181,8 @@ class SessionViewSet(viewsets.ViewSet):
         session, access = self._get(request, pk)
         if not (access.host or access.oversee):
             raise Http404
-        page = self.paginator.paginate_queryset(selectors.attendance(session=session), request, view=self)
-        return self.paginator.get_paginated_response(s.QaAttendanceSerializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.attendance(session=session))
+        return self.get_paginated_response(s.QaAttendanceSerializer(page, many=True).data)
 
 
 @extend_schema(tags=["qa"])
@@ -270,14 +264,11 @@ class MessageViewSet(viewsets.ViewSet):
 class StandingsView(APIView):
     @extend_schema(
         summary="答疑达标情况（每学科不少于 3 次）",
-        parameters=[OpenApiParameter("project", int, required=True)],
-        responses=s.QaStandingSerializer(many=True),
+        parameters=[s.QaStandingFilter],
+        responses={200: s.QaStandingSerializer(many=True), **error_responses("404")},
     )
     def get(self, request):
-        value = request.query_params.get("project", "")
-        if not value.isdigit():
-            raise Http404
-        project = get_object_or_404(Project, pk=int(value))
+        project = get_object_or_404(Project, pk=_query(s.QaStandingFilter, request)["project"])
         subjects = selectors.provider_subjects_visible(actor=request.user).filter(project=project)
         if not subjects.exists():
             raise Http404
