@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from teachnet.core.rest_api.fields import DurationDisplayField
+from teachnet.core.rest_api.fields import DurationDisplayField, IdField
 
 from ..models import Question, QuestionEvent
 
@@ -139,3 +139,11 @@ class DutyAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(
         allow_blank=True, help_text="Rich text (sanitized HTML) or plain text; posted back into the thread."
     )
+
+
+class DutyQuestionFilter(serializers.Serializer):
+    """The queue's query string: a value that is not a state or an id is a 400."""
+
+    state = serializers.ChoiceField(choices=Question.State.choices, required=False)
+    project = IdField(required=False)
+    provider = IdField(required=False)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -26,6 +25,7 @@ from .serializers import (
     DutyDaySerializer,
     DutyFlagsSerializer,
     DutyQuestionDetailSerializer,
+    DutyQuestionFilter,
     DutyQuestionSerializer,
     DutyReleaseInputSerializer,
     DutyRosterDayInputSerializer,
@@ -53,6 +53,7 @@ def _unit_data(request, unit) -> dict:
 @extend_schema(tags=["duty"])
 class UnitListView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = BoundedLimitOffsetPagination  # so the schema documents the page, as it is sent
 
     @extend_schema(
         summary="可查看的专家值班（项目 × 承担单位）及预警", responses=DutyFlagsSerializer(many=True)
@@ -133,15 +134,18 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         qs = selectors.questions_visible(actor=self.request.user)
-        params = self.request.query_params
-        if params.get("state") in Question.State.values:
-            qs = qs.filter(state=params["state"])
-        for name, field in (("project", "project_id"), ("provider", "provider_subject__provider_id")):
-            value = params.get(name)
-            if value is not None:
-                if not value.isdigit():
-                    return qs.none()
-                qs = qs.filter(**{field: int(value)})
+        if self.action != "list":
+            return qs
+        query = DutyQuestionFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        for name, field in (
+            ("state", "state"),
+            ("project", "project_id"),
+            ("provider", "provider_subject__provider_id"),
+        ):
+            if name in wanted:
+                qs = qs.filter(**{field: wanted[name]})
         return qs.order_by("forwarded_at", "pk")
 
     def get_object(self):
@@ -149,11 +153,7 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary="值班问题队列",
-        parameters=[
-            OpenApiParameter("state", OpenApiTypes.STR, enum=Question.State.values),
-            OpenApiParameter("project", OpenApiTypes.INT),
-            OpenApiParameter("provider", OpenApiTypes.INT),
-        ],
+        parameters=[DutyQuestionFilter],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
