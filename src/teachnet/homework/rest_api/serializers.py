@@ -3,6 +3,8 @@ HackSoft style), validated again by the services."""
 
 from rest_framework import serializers
 
+from teachnet.core.rest_api.fields import IdField, TextField
+
 from ..models import (
     Assignment,
     Attachment,
@@ -16,16 +18,16 @@ from ..models import (
 
 
 class HomeworkLevelSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
+    key = TextField()
+    label = TextField()
     points = serializers.IntegerField()
-    descriptor = serializers.CharField(allow_blank=True)
+    descriptor = TextField(allow_blank=True)
 
 
 class HomeworkCriterionSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField(allow_blank=True)
+    key = TextField()
+    title = TextField()
+    description = TextField(allow_blank=True)
     levels = HomeworkLevelSerializer(many=True)
 
 
@@ -39,8 +41,8 @@ class HomeworkRubricSerializer(serializers.ModelSerializer):
 
 class HomeworkRubricInputSerializer(serializers.Serializer):
     provider_subject = serializers.IntegerField(required=False, help_text="for a new rubric")
-    title = serializers.CharField(max_length=120)
-    text = serializers.CharField(
+    title = TextField(max_length=120)
+    text = TextField(
         help_text="One criterion a line (`标题 | 说明`), its levels below it (`- 等级 | 分值 | 描述`)."
     )
 
@@ -75,17 +77,15 @@ class HomeworkAssignmentSerializer(serializers.ModelSerializer):
 
 
 class HomeworkAssignmentInputSerializer(serializers.Serializer):
-    provider_subject = serializers.IntegerField(required=False, allow_null=True, help_text="for the subject")
-    training_class = serializers.IntegerField(required=False, allow_null=True, help_text="or for one class")
-    title = serializers.CharField(max_length=200)
-    prompt = serializers.CharField(help_text="HTML or plain text; sanitized")
-    template_text = serializers.CharField(required=False, allow_blank=True, default="")
+    provider_subject = IdField(required=False, allow_null=True, help_text="for the subject")
+    training_class = IdField(required=False, allow_null=True, help_text="or for one class")
+    title = TextField(max_length=200)
+    prompt = TextField(help_text="HTML or plain text; sanitized")
+    template_text = TextField(required=False, allow_blank=True, default="")
     deadline = serializers.DateTimeField()
     late_policy = serializers.ChoiceField(choices=Assignment.LatePolicy.choices, default="accept_late")
-    rubric = serializers.IntegerField(required=False, allow_null=True, help_text="a rubric of the library")
-    rubric_text = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="or written here"
-    )
+    rubric = IdField(required=False, allow_null=True, help_text="a rubric of the library")
+    rubric_text = TextField(required=False, allow_blank=True, default="", help_text="or written here")
     spot_share = serializers.DecimalField(max_digits=3, decimal_places=2, default="0.10")
     spot_minimum = serializers.IntegerField(min_value=0, max_value=50, default=2)
 
@@ -178,12 +178,12 @@ class HomeworkSubmissionDetailSerializer(HomeworkSubmissionSerializer):
 
 
 class HomeworkStaleSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     current = HomeworkSubmissionSerializer()
 
 
 class HomeworkWriteInputSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, help_text="HTML or plain text; sanitized")
+    body = TextField(allow_blank=True, help_text="HTML or plain text; sanitized")
     version = serializers.IntegerField(help_text="the version read; a stale one is refused with 409")
     submit = serializers.BooleanField(default=False)
 
@@ -193,13 +193,13 @@ class HomeworkUploadInputSerializer(serializers.Serializer):
 
 
 class HomeworkGradeInputSerializer(serializers.Serializer):
-    levels = serializers.DictField(child=serializers.CharField(), help_text="criterion key → level key")
-    comment = serializers.CharField(allow_blank=True, default="")
+    levels = serializers.DictField(child=TextField(), help_text="criterion key → level key")
+    comment = TextField(allow_blank=True, default="")
     version = serializers.IntegerField()
 
 
 class HomeworkReturnInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = TextField()
     version = serializers.IntegerField()
 
 
@@ -209,8 +209,8 @@ class HomeworkRecommendInputSerializer(serializers.Serializer):
 
 
 class HomeworkCorrectInputSerializer(serializers.Serializer):
-    levels = serializers.DictField(child=serializers.CharField())
-    reason = serializers.CharField()
+    levels = serializers.DictField(child=TextField())
+    reason = TextField()
     version = serializers.IntegerField()
 
 
@@ -290,8 +290,8 @@ class HomeworkSpotCheckSerializer(serializers.ModelSerializer):
 
 
 class HomeworkSpotScoreInputSerializer(serializers.Serializer):
-    levels = serializers.DictField(child=serializers.CharField())
-    comment = serializers.CharField(allow_blank=True, default="")
+    levels = serializers.DictField(child=TextField())
+    comment = TextField(allow_blank=True, default="")
 
 
 class HomeworkDrawnSerializer(serializers.Serializer):
@@ -299,8 +299,8 @@ class HomeworkDrawnSerializer(serializers.Serializer):
 
 
 class HomeworkAgreementSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    title = serializers.CharField()
+    key = TextField()
+    title = TextField()
     compared = serializers.IntegerField()
     same = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)

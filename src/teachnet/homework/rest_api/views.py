@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.core.models import TaskProgress
+from teachnet.core.rest_api.errors import Refused
 from teachnet.core.richtext import plain_text
 from teachnet.training.models import ProviderSubject
 
@@ -88,9 +89,8 @@ class AssignmentList(_Paged):
             if klass is None:
                 raise Http404
         else:
-            raise drf_serializers.ValidationError(
-                {"provider_subject": ["请指定学科（provider_subject）或班级。"]}
-            )
+            # A rule across two optional fields, which no schema states: 422.
+            raise Refused({"provider_subject": ["请指定学科（provider_subject）或班级。"]})
         if d.get("rubric"):
             rubric = selectors.rubric_access(actor=request.user, pk=d["rubric"])
         a, _err = write(

@@ -58,6 +58,13 @@ def test_the_expert_sets_an_assignment_and_the_learner_sees_it(w, chief_expert, 
     assert api(tutor).post(f"{API}/assignments/", body, format="json").status_code == 404
     bad = api(chief_expert).post(f"{API}/assignments/", body | {"rubric_text": "- 好 | 1"}, format="json")
     assert bad.status_code == 422 and "rubric" in bad.data
+    # Neither a subject nor a class: a rule across two optional fields (422); a title that is not text: 400.
+    neither = {k: v for k, v in body.items() if k != "provider_subject"}
+    refused = api(chief_expert).post(f"{API}/assignments/", neither, format="json")
+    assert refused.status_code == 422 and "provider_subject" in refused.data
+    assert (
+        api(chief_expert).post(f"{API}/assignments/", body | {"title": 7}, format="json").status_code == 400
+    )
     listed = api(learner).get(f"{API}/assignments/")
     assert [x["title"] for x in listed.data["results"]] == ["API 作业"]
 
