@@ -23,11 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "api_contract.py"
 LOGINS = "learner,office"
 MAX_EXAMPLES = "3"
-# The class-activity APIs of issue 11 (homework, Q&A, briefings, duty, discussions) landed after the contract
-# sweep of issue 19 and do not keep it yet (undocumented statuses, nullable fields, 422s the schema does not
-# say): they are left out of the bounded run until they do; the full sweep (scripts/api_contract.py) still
-# covers them.
-NOT_YET = r"^/api/v1/(homework|qa|briefing|duty|discussion|seminar)"
+# Of the class-activity APIs of issue 11, discussions and seminars do not keep the contract yet (a seminar's
+# photos are files in a JSON body's schema; a reply's quote in form data): they are left out of the bounded
+# run until they do (docs/api-contract.md); the full sweep (scripts/api_contract.py) still covers them.
+NOT_YET = r"^/api/v1/(discussion|seminar)"
 
 
 def _free_port() -> int:
