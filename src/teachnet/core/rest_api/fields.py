@@ -68,3 +68,13 @@ class TextField(serializers.CharField):
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().run_validation(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as the schema says. DRF's BooleanField also takes 0, 1, "yes", "on" …, which a JSON
+    client sending a number meant as something else; it hears so (400)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

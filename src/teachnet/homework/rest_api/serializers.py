@@ -3,7 +3,7 @@ HackSoft style), validated again by the services."""
 
 from rest_framework import serializers
 
-from teachnet.core.rest_api.fields import IdField, TextField
+from teachnet.core.rest_api.fields import IdField, StrictBooleanField, TextField
 
 from ..models import (
     Assignment,
@@ -204,7 +204,7 @@ class HomeworkReturnInputSerializer(serializers.Serializer):
 
 
 class HomeworkRecommendInputSerializer(serializers.Serializer):
-    on = serializers.BooleanField(default=True)
+    on = StrictBooleanField(default=True)
     version = serializers.IntegerField()
 
 

@@ -122,6 +122,11 @@ def test_grading_through_the_api_refuses_a_stale_version_with_what_was_saved(a, 
         f"{API}/submissions/{s.pk}/recommend/", {"on": True, "version": ok.data["version"]}, format="json"
     )
     assert r.status_code == 200 and r.data["recommended"]
+    # A number is not a yes or no (DRF alone would take 0 for false): 400, and nothing changes.
+    zero = c.post(
+        f"{API}/submissions/{s.pk}/recommend/", {"on": 0, "version": r.data["version"]}, format="json"
+    )
+    assert zero.status_code == 400 and "on" in zero.data
     events = c.get(f"{API}/submissions/{s.pk}/events/")
     assert {"level", "comment", "graded", "recommended", "stale_refused"} - {
         e["kind"] for e in events.data
