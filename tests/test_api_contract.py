@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "api_contract.py"
 LOGINS = "learner,office"
-MAX_EXAMPLES = "3"
+MAX_EXAMPLES = "2"  # bounded: CI runs the suite twice within 20 minutes
 # Of the class-activity APIs of issue 11, discussions and seminars do not keep the contract yet (a seminar's
 # photos are files in a JSON body's schema; a reply's quote in form data): they are left out of the bounded
 # run until they do (docs/api-contract.md); the full sweep (scripts/api_contract.py) still covers them.
