@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from teachnet.core.rest_api.fields import IdField, TextField
 from teachnet.core.richtext import plain_text
 
 from ..models import Board, Post, PostImage, Seminar, SeminarPhoto, Thread
@@ -120,31 +121,50 @@ class DiscussionPostSerializer(serializers.ModelSerializer):
 
 
 class ThreadInputSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, max_length=1000)
-    body = serializers.CharField(allow_blank=True, help_text="Rich text (sanitized HTML) or plain text.")
-    images = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+    title = TextField(allow_blank=True, max_length=1000)
+    body = TextField(allow_blank=True, help_text="Rich text (sanitized HTML) or plain text.")
 
 
 class ReplyInputSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, help_text="Rich text (sanitized HTML) or plain text.")
-    quote = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A post of the thread."
-    )
-    images = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+    body = TextField(allow_blank=True, help_text="Rich text (sanitized HTML) or plain text.")
+    quote = IdField(required=False, allow_null=True, default=None, help_text="A post of the thread.")
+
+
+def with_files(serializer: type[serializers.Serializer], field: str) -> type[serializers.Serializer]:
+    """The multipart/form-data twin of a JSON request body: the same fields and up to 9 files in `field`.
+    A JSON body cannot carry a file, so its schema does not offer one. Form data has no null: a field that
+    may be null in JSON is left out instead (or sent empty), so the twin's schema does not offer null."""
+    name = serializer.__name__.removesuffix("InputSerializer") + "UploadSerializer"
+    attrs = {
+        key: type(f)(*f._args, **{**f._kwargs, "allow_null": False})
+        for key, f in serializer._declared_fields.items()
+        if f.allow_null
+    }
+    attrs[field] = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=9,
+        help_text="Images (JPEG, PNG, GIF, WebP), checked by their content.",
+    )  # fmt: skip
+    return type(name, (serializer,), {**attrs, "__module__": __name__})
+
+
+ThreadUploadSerializer = with_files(ThreadInputSerializer, "images")
+ReplyUploadSerializer = with_files(ReplyInputSerializer, "images")
+
+
+class BoardQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Board.Kind.choices, required=False, help_text="class or subject")
 
 
 class HideInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        allow_blank=True, max_length=1000, help_text="Shown to others as 已隐藏：reason."
-    )
+    reason = TextField(allow_blank=True, max_length=1000, help_text="Shown to others as 已隐藏：reason.")
 
 
 class LockInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    reason = TextField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class ForwardInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class SeminarPhotoSerializer(serializers.ModelSerializer):
@@ -178,23 +198,35 @@ class SeminarSerializer(serializers.ModelSerializer):
 
 
 class SeminarInputSerializer(serializers.Serializer):
-    training_class = serializers.IntegerField(
-        required=False, help_text="On create: the class (its tutor only)."
-    )
-    title = serializers.CharField(allow_blank=True, max_length=1000)
-    held_on = serializers.DateField(allow_null=True)
-    place = serializers.CharField(allow_blank=True, max_length=1000)
-    organizer = serializers.IntegerField(help_text="A user: the class's tutor or one of its learners.")
+    training_class = IdField(help_text="The class (its tutor only).")
+    title = TextField(allow_blank=True, max_length=1000)
+    held_on = serializers.DateField(allow_null=True, help_text="Not later than today.")
+    place = TextField(allow_blank=True, max_length=1000)
+    organizer = IdField(help_text="A user: the class's tutor or one of its learners.")
     attendees = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, help_text="Enrollments of the class."
+        child=IdField(), required=False, default=list, help_text="Enrollments of the class."
     )
-    minutes = serializers.CharField(required=False, allow_blank=True, default="")
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+    minutes = TextField(required=False, allow_blank=True, default="")
+
+
+class SeminarUpdateInputSerializer(serializers.Serializer):
+    """A PATCH changes what it sends and keeps the rest."""
+
+    title = TextField(required=False, allow_blank=True, max_length=1000)
+    held_on = serializers.DateField(required=False, allow_null=True)
+    place = TextField(required=False, allow_blank=True, max_length=1000)
+    organizer = IdField(required=False)
+    attendees = serializers.ListField(child=IdField(), required=False, help_text="Enrollments of the class.")
+    minutes = TextField(required=False, allow_blank=True)
     read_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
-        help_text="On update: the record's updated_at as read; a save over a newer version is refused (400).",
+        help_text="The record's updated_at as read; a save over a newer version is refused (422).",
     )  # fmt: skip
 
 
+SeminarUploadSerializer = with_files(SeminarInputSerializer, "photos")
+SeminarUpdateUploadSerializer = with_files(SeminarUpdateInputSerializer, "photos")
+
+
 class PhotosInputSerializer(serializers.Serializer):
-    photos = serializers.ListField(child=serializers.FileField(), max_length=9)
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=9)

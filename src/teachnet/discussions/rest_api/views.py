@@ -2,26 +2,30 @@
 multipart/form-data or JSON), moderation, forwarding to the expert team, images, and offline seminars.
 
 Scoped like the pages: a board, thread, post or seminar the caller may not read is a 404; an action they may
-not take on one they read is a 403 (from the services); what the services refuse is a 400 naming the field.
+not take on one they read is a 403 (from the services); what the services refuse is a 422 naming the field.
+Images and photos come as multipart/form-data; the same request without files may be JSON.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from teachnet.accounts.rest_api.serializers import service_errors
 from teachnet.core.http import serve_private_file
+from teachnet.core.rest_api.errors import Refused
 from teachnet.training.models import TrainingClass
 
 from .. import selectors, services
 from ..models import Board, Post, PostImage, Seminar, SeminarPhoto, Thread
 from .serializers import (
+    BoardQuerySerializer,
     DiscussionBoardDetailSerializer,
     DiscussionBoardSerializer,
     DiscussionForwardSerializer,
@@ -32,17 +36,30 @@ from .serializers import (
     LockInputSerializer,
     PhotosInputSerializer,
     ReplyInputSerializer,
+    ReplyUploadSerializer,
     SeminarInputSerializer,
     SeminarSerializer,
+    SeminarUpdateInputSerializer,
+    SeminarUpdateUploadSerializer,
+    SeminarUploadSerializer,
     ThreadInputSerializer,
+    ThreadUploadSerializer,
 )
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = [JSONParser, MultiPartParser]
 FILE_RESPONSES = {(200, "image/*"): bytes}
 
 
-def _multipart(serializer):
-    return {"multipart/form-data": serializer, "application/json": serializer}
+def _bodies(plain, upload):
+    """A request body as JSON (no files) or as multipart/form-data (the same fields and the files)."""
+    return {"application/json": plain, "multipart/form-data": upload}
+
+
+def _read(request, plain, upload, **kwargs) -> dict:
+    serializer = upload if request.content_type.startswith("multipart/form-data") else plain
+    data = serializer(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return {"photos": [], "images": [], **data.validated_data}
 
 
 @extend_schema(tags=["discussions"])
@@ -56,15 +73,16 @@ class BoardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         selectors.boards_ensure()
         qs = selectors.boards_readable(actor=self.request.user)
-        kind = self.request.query_params.get("kind")
-        if kind in Board.Kind.values:
-            qs = qs.filter(kind=kind)
+        query = BoardQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if "kind" in query.validated_data:
+            qs = qs.filter(kind=query.validated_data["kind"])
         return qs.order_by("-project__year", "project_id", "subject_id", "kind", "pk")
 
     def _access(self):
         return selectors.board_access(actor=self.request.user, board_id=self.kwargs["pk"])
 
-    @extend_schema(summary="可阅读的讨论区", description="Filter with ?kind=class or ?kind=subject.")
+    @extend_schema(summary="可阅读的讨论区", parameters=[BoardQuerySerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -80,9 +98,9 @@ class BoardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         methods=["post"],
         summary="发表主题",
         description="Learners, the tutor and the subject's experts (403 for readers only). Images are "
-        "checked by content (JPEG, PNG, GIF, WebP; at most 9); a refused one names its file (400) and "
+        "checked by content (JPEG, PNG, GIF, WebP; at most 9); a refused one names its file (422) and "
         "nothing is kept.",
-        request=_multipart(ThreadInputSerializer),
+        request=_bodies(ThreadInputSerializer, ThreadUploadSerializer),
         responses={201: DiscussionThreadSerializer},
     )
     @action(detail=True, methods=["get", "post"])
@@ -91,10 +109,12 @@ class BoardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "GET":
             page = self.paginate_queryset(selectors.threads_of(board=access.board))
             return self.get_paginated_response(DiscussionThreadSerializer(page, many=True).data)
-        data = ThreadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        fields = _read(request, ThreadInputSerializer, ThreadUploadSerializer)
         with service_errors():
-            thread = services.thread_create(actor=request.user, access=access, **data.validated_data)
+            thread = services.thread_create(
+                actor=request.user, access=access, title=fields["title"], body=fields["body"],
+                images=fields["images"],
+            )  # fmt: skip
         return Response(DiscussionThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -128,9 +148,9 @@ class ThreadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["post"],
         summary="回复（可引用本帖中的帖子）",
-        description="Refused (400 on `body`) once the thread is locked; a quote must be a post of the thread "
+        description="Refused (422 on `body`) once the thread is locked; a quote must be a post of the thread "
         "and not hidden. Images as for a new thread.",
-        request=_multipart(ReplyInputSerializer),
+        request=_bodies(ReplyInputSerializer, ReplyUploadSerializer),
         responses={201: DiscussionPostSerializer},
     )
     @action(detail=True, methods=["get", "post"])
@@ -140,9 +160,7 @@ class ThreadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             page = self.paginate_queryset(selectors.posts_of(thread=thread))
             data = DiscussionPostSerializer(page, many=True, context={"access": access}).data
             return self.get_paginated_response(data)
-        data = ReplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = _read(request, ReplyInputSerializer, ReplyUploadSerializer)
         with service_errors():
             post = services.post_reply(
                 actor=request.user,
@@ -211,7 +229,7 @@ class PostViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="隐藏（须说明原因）",
         description="Others see 已隐藏：reason; moderators still read the post. 400 if already hidden "
-        "(naming who hid it) or without a reason.",
+        "(422, naming who hid it) or without a reason.",
         request=HideInputSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -278,6 +296,18 @@ def _seminar_fields(data: dict) -> dict:
     }
 
 
+def _seminar_now(seminar: Seminar) -> dict:
+    """The record's fields as they are, for a PATCH to change only what it sends."""
+    return {
+        "title": seminar.title,
+        "held_on": seminar.held_on,
+        "place": seminar.place,
+        "organizer": seminar.organizer_id,
+        "attendees": list(seminar.attendance.values_list("enrollment_id", flat=True)),
+        "minutes": seminar.minutes,
+    }
+
+
 @extend_schema(tags=["discussions"])
 class SeminarViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """线下研讨."""
@@ -317,40 +347,42 @@ class SeminarViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         summary="记录线下研讨",
         description="The class's tutor (403 otherwise). The date may not be later than today; the organizer "
         "is the tutor or a learner of the class; attendees are enrollments of the class's learners.",
-        request=_multipart(SeminarInputSerializer),
+        request=_bodies(SeminarInputSerializer, SeminarUploadSerializer),
         responses={201: SeminarSerializer},
     )
     def create(self, request):
-        data = SeminarInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        klass_id = data.validated_data.get("training_class")
-        if klass_id is None:
-            return Response({"training_class": ["请选择班级。"]}, status=status.HTTP_400_BAD_REQUEST)
-        klass = get_object_or_404(TrainingClass, pk=klass_id)
-        selectors.board_access(actor=request.user, board_id=selectors.board_of_class(training_class=klass).pk)
+        fields = _read(request, SeminarInputSerializer, SeminarUploadSerializer)
+        klass = TrainingClass.objects.filter(pk=fields["training_class"]).first()
+        if (
+            klass is None
+            or not selectors.boards_readable(actor=request.user)
+            .filter(pk=selectors.board_of_class(training_class=klass).pk)
+            .exists()
+        ):
+            raise Refused({"training_class": [_("没有这个班级，或您无权查看。")]})
         with service_errors():
             seminar = services.seminar_create(
-                actor=request.user, training_class=klass, **_seminar_fields(data.validated_data)
+                actor=request.user, training_class=klass, **_seminar_fields(fields)
             )
         return Response(self._detail(seminar), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="修改研讨记录",
-        description="Every field as for a new record; with `read_at` (the updated_at read), a record changed "
-        "by someone else since is refused (400 on `minutes`), so nothing is overwritten unknowingly.",
-        request=_multipart(SeminarInputSerializer),
+        description="The fields sent change, the others stay; photos sent are added. With `read_at` (the "
+        "updated_at read), a record changed by someone else since is refused (422 on `minutes`), so nothing "
+        "is overwritten unknowingly.",
+        request=_bodies(SeminarUpdateInputSerializer, SeminarUpdateUploadSerializer),
         responses=SeminarSerializer,
     )
     def partial_update(self, request, pk=None):
         seminar = self.get_object()
-        data = SeminarInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        fields = {
+            **_seminar_now(seminar),
+            **_read(request, SeminarUpdateInputSerializer, SeminarUpdateUploadSerializer),
+        }
         with service_errors():
             seminar = services.seminar_update(
-                actor=request.user,
-                seminar=seminar,
-                read_at=data.validated_data["read_at"],
-                **_seminar_fields(data.validated_data),
+                actor=request.user, seminar=seminar, read_at=fields["read_at"], **_seminar_fields(fields)
             )
         return Response(self._detail(seminar))
 

@@ -148,7 +148,11 @@ def test_seminars_through_the_api(world):
     assert r.status_code == 201 and r.json()["attendees"][0]["enrollment"] == learners[0].pk
     seminar = r.json()["id"]
     assert api(world.learner).post("/api/v1/seminars/", data, format="json").status_code == 403
-    assert api(world.sz_learner).post("/api/v1/seminars/", data, format="json").status_code == 404
+    # A class the caller cannot see, named in the body: refused as the data (422), like one that is not there.
+    unseen = api(world.sz_learner).post("/api/v1/seminars/", data, format="json")
+    assert unseen.status_code == 422 and "training_class" in unseen.json()
+    missing = api(world.tutor).post("/api/v1/seminars/", {**data, "training_class": 999999}, format="json")
+    assert missing.status_code == 422 and missing.json() == unseen.json()
     listed = api(world.learner).get(f"/api/v1/seminars/for-class/{world.gz_class.pk}/").json()
     assert listed["count"] == 1
     photo = api(world.tutor).post(
@@ -160,3 +164,51 @@ def test_seminars_through_the_api(world):
     )
     assert stale.status_code == 422 and "minutes" in stale.json()
     assert api(world.sz_learner).get(f"/api/v1/seminars/{seminar}/").status_code == 404
+
+
+def test_a_patch_changes_what_it_sends_and_keeps_the_rest(world):
+    learners = list(selectors.class_learners(training_class=world.gz_class))
+    data = {
+        "training_class": world.gz_class.pk,
+        "title": "研讨",
+        "held_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "place": "天河",
+        "organizer": world.tutor.pk,
+        "attendees": [learners[0].pk, learners[1].pk],
+        "minutes": "<p>纪要</p>",
+    }
+    seminar = api(world.tutor).post("/api/v1/seminars/", data, format="json").json()["id"]
+    r = api(world.tutor).patch(f"/api/v1/seminars/{seminar}/", {"minutes": "<p>补记</p>"}, format="json")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["minutes"] == "<p>补记</p>" and body["title"] == "研讨" and body["place"] == "天河"
+    assert {a["enrollment"] for a in body["attendees"]} == {learners[0].pk, learners[1].pk}
+    # Photos come with the fields as multipart; they are added to what is there.
+    r = api(world.tutor).patch(
+        f"/api/v1/seminars/{seminar}/", {"place": "越秀", "photos": [png()]}, format="multipart"
+    )
+    assert r.status_code == 200 and r.json()["place"] == "越秀" and len(r.json()["photos"]) == 1
+    assert r.json()["minutes"] == "<p>补记</p>"
+
+
+def test_what_breaks_the_schema_is_a_400_and_a_json_body_carries_no_files(world):
+    url = f"/api/v1/discussion-boards/{board_id(world)}/threads/"
+    # A number is not text; an id is at least 1.
+    assert api(world.learner).post(url, {"title": 7, "body": "x"}, format="json").status_code == 400
+    thread = api(world.learner).post(url, {"title": "问", "body": "x"}, format="json").json()["id"]
+    posts = f"/api/v1/discussion-threads/{thread}/posts/"
+    assert api(world.learner).post(posts, {"body": "y", "quote": 0}, format="json").status_code == 400
+    # A JSON body's "images" is not a field of its schema: not read, not an error.
+    r = api(world.learner).post(posts, {"body": "y", "images": [""]}, format="json")
+    assert r.status_code == 201 and r.json()["images"] == []
+    # As form data, the quote is read as in JSON.
+    opening = api(world.learner).get(posts).json()["results"][0]["id"]
+    r = api(world.mates[0]).post(posts, {"body": "引用", "quote": str(opening)}, format="multipart")
+    assert r.status_code == 201 and r.json()["quote"] == opening
+    r = api(world.mates[0]).post(posts, {"body": "不引用", "quote": ""}, format="multipart")
+    assert r.status_code == 201 and r.json()["quote"] is None
+    assert api(world.learner).get("/api/v1/discussion-boards/?kind=class").status_code == 200
+    assert api(world.learner).get("/api/v1/discussion-boards/?kind=nope").status_code == 400
+    seminar = {"title": "x", "held_on": None, "place": "", "organizer": world.tutor.pk}
+    r = api(world.tutor).post("/api/v1/seminars/", seminar, format="json")
+    assert r.status_code == 400 and "training_class" in r.json()
