@@ -238,6 +238,18 @@ def seminars_of(*, training_class: TrainingClass) -> QuerySet[Seminar]:
     return training_class.seminars.select_related("organizer").prefetch_related("photos")
 
 
+def seminar_fields(seminar: Seminar) -> dict:
+    """The record's fields as they are: the edit form's initial values, and what an API PATCH keeps."""
+    return {
+        "title": seminar.title,
+        "held_on": seminar.held_on,
+        "place": seminar.place,
+        "organizer": seminar.organizer_id,
+        "attendees": list(seminar.attendance.values_list("enrollment_id", flat=True)),
+        "minutes": seminar.minutes,
+    }
+
+
 def seminar_access(*, actor, seminar_id) -> tuple[Seminar, Access | None]:
     """A seminar: for the readers of its class's board (with what they may do), or for an admin who sees an
     attendee's study record (read only, Access None)."""

@@ -378,15 +378,7 @@ def _seminar_page(request, seminar, access, *, form=None, status=200):
     if may_edit and form is None:
         form = _seminar_form(
             klass,
-            initial={
-                "title": seminar.title,
-                "held_on": seminar.held_on,
-                "place": seminar.place,
-                "organizer": seminar.organizer_id,
-                "attendees": list(seminar.attendance.values_list("enrollment_id", flat=True)),
-                "minutes": seminar.minutes,
-                "read_at": seminar.updated_at.isoformat(),
-            },
+            initial={**selectors.seminar_fields(seminar), "read_at": seminar.updated_at.isoformat()},
         )
     return render(
         request,

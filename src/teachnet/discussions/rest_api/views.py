@@ -55,9 +55,9 @@ def _bodies(plain, upload):
     return {"application/json": plain, "multipart/form-data": upload}
 
 
-def _read(request, plain, upload, **kwargs) -> dict:
+def _read(request, plain, upload) -> dict:
     serializer = upload if request.content_type.startswith("multipart/form-data") else plain
-    data = serializer(data=request.data, **kwargs)
+    data = serializer(data=request.data)
     data.is_valid(raise_exception=True)
     return {"photos": [], "images": [], **data.validated_data}
 
@@ -228,8 +228,8 @@ class PostViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="隐藏（须说明原因）",
-        description="Others see 已隐藏：reason; moderators still read the post. 400 if already hidden "
-        "(422, naming who hid it) or without a reason.",
+        description="Others see 已隐藏：reason; moderators still read the post. 422 if already hidden "
+        "(naming who hid it) or without a reason.",
         request=HideInputSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -293,18 +293,6 @@ def _seminar_fields(data: dict) -> dict:
         "attendee_ids": data["attendees"],
         "minutes": data["minutes"],
         "photos": data["photos"],
-    }
-
-
-def _seminar_now(seminar: Seminar) -> dict:
-    """The record's fields as they are, for a PATCH to change only what it sends."""
-    return {
-        "title": seminar.title,
-        "held_on": seminar.held_on,
-        "place": seminar.place,
-        "organizer": seminar.organizer_id,
-        "attendees": list(seminar.attendance.values_list("enrollment_id", flat=True)),
-        "minutes": seminar.minutes,
     }
 
 
@@ -377,7 +365,7 @@ class SeminarViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         seminar = self.get_object()
         fields = {
-            **_seminar_now(seminar),
+            **selectors.seminar_fields(seminar),
             **_read(request, SeminarUpdateInputSerializer, SeminarUpdateUploadSerializer),
         }
         with service_errors():

@@ -133,17 +133,22 @@ def test_a_hidden_post_through_the_api(world):
     assert api(world.learner).get("/api/v1/discussion-posts/999999/").status_code == 404
 
 
-def test_seminars_through_the_api(world):
-    learners = list(selectors.class_learners(training_class=world.gz_class))
-    data = {
+def seminar_data(world, *, attendees) -> dict:
+    """A seminar of the Guangzhou class yesterday, organized by its tutor, as the API takes it."""
+    return {
         "training_class": world.gz_class.pk,
         "title": "研讨",
         "held_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
         "place": "天河",
         "organizer": world.tutor.pk,
-        "attendees": [learners[0].pk],
+        "attendees": attendees,
         "minutes": "<p>纪要</p>",
     }
+
+
+def test_seminars_through_the_api(world):
+    learners = list(selectors.class_learners(training_class=world.gz_class))
+    data = seminar_data(world, attendees=[learners[0].pk])
     r = api(world.tutor).post("/api/v1/seminars/", data, format="json")
     assert r.status_code == 201 and r.json()["attendees"][0]["enrollment"] == learners[0].pk
     seminar = r.json()["id"]
@@ -168,15 +173,7 @@ def test_seminars_through_the_api(world):
 
 def test_a_patch_changes_what_it_sends_and_keeps_the_rest(world):
     learners = list(selectors.class_learners(training_class=world.gz_class))
-    data = {
-        "training_class": world.gz_class.pk,
-        "title": "研讨",
-        "held_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
-        "place": "天河",
-        "organizer": world.tutor.pk,
-        "attendees": [learners[0].pk, learners[1].pk],
-        "minutes": "<p>纪要</p>",
-    }
+    data = seminar_data(world, attendees=[learners[0].pk, learners[1].pk])
     seminar = api(world.tutor).post("/api/v1/seminars/", data, format="json").json()["id"]
     r = api(world.tutor).patch(f"/api/v1/seminars/{seminar}/", {"minutes": "<p>补记</p>"}, format="json")
     assert r.status_code == 200, r.content
