@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from teachnet.core.media import MediaError, incoming_media
@@ -320,6 +321,34 @@ def on_question_answered(question: Question) -> None:
         url=thread_url(thread, answer),
         subject_key=f"discussions.forward:{forward.pk}",
     )
+
+
+def move_qa_question(*, question, actor) -> str:
+    """Q&A's mover (qa.board): a question a live session left unanswered becomes a thread of the subject's
+    board, in the asker's name, saying where it came from and who moved it, so the subject's learners,
+    tutors and experts can take it up. Runs inside qa's transaction; returns the thread's address."""
+    session = question.session
+    ps = session.provider_subject
+    board = selectors.board_of_subject(subject=ps.subject)
+    if not question.body.strip():
+        raise ValidationError(_("这个问题没有内容，不能转入讨论区。"))
+    asked = timezone.localtime(question.created_at)
+    origin = _("来自在线答疑「%(title)s」（%(when)s），%(asker)s 提问，%(mover)s 转入学科讨论区。") % {
+        "title": session.title,
+        "when": asked.strftime("%Y-%m-%d %H:%M"),
+        "asker": question.author_name,
+        "mover": actor.get_full_name() or actor.get_username(),
+    }
+    # The room's text is plain: escaped as it stands (a "<b>" typed there is shown, not obeyed).
+    body = clean_html(linebreaks(question.body, autoescape=True) + linebreaks(origin, autoescape=True))
+    title = _("答疑：%(q)s") % {"q": one_line(question.body)}
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1] + "…"
+    thread = Thread.objects.create(
+        board=board, title=title, author=question.author, last_post_at=timezone.now()
+    )
+    Post.objects.create(thread=thread, author=question.author, body=body, opening=True)
+    return thread_url(thread)
 
 
 # --- Offline seminars (线下研讨) ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from teachnet.accounts.tests.factories import persona
-from teachnet.qa import live
+from teachnet.qa import board, live
 from teachnet.training.models import ClassMembership, Enrollment, ExpertTeamMember, TrainingClass
 from teachnet.training.tests.factories import assign, other_provider, other_provider_admin
 
@@ -21,6 +21,17 @@ def _fresh_feeds():
     live.forget_all()
     yield
     live.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _mover_restored():
+    """discussions connects its board as the mover; a test that swaps or removes it gets it back after."""
+    kept = board.mover()
+    yield
+    if kept is None:
+        board.unregister_mover()
+    else:
+        board.register_mover(kept)
 
 
 @pytest.fixture

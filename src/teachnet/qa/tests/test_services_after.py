@@ -24,8 +24,7 @@ def mover():
         return f"/discussions/thread/{question.pk}/"
 
     board.register_mover(handler)
-    yield moved
-    board.unregister_mover()
+    return moved
 
 
 def test_a_session_past_its_end_is_archived_by_the_periodic_step(make_session, enrolled):
@@ -53,6 +52,7 @@ def test_an_unanswered_question_moves_to_the_board_once_the_session_ended(
 
 
 def test_without_a_board_the_move_is_refused(live_session, enrolled, chief_expert):
+    board.unregister_mover()
     q = services.question_ask(actor=enrolled["learner"], session=live_session, body="问题")
     services.session_end(actor=chief_expert, session=live_session)
     with pytest.raises(ValidationError, match="尚未开通"):
@@ -67,11 +67,8 @@ def test_a_board_refusing_the_move_writes_nothing(live_session, enrolled, chief_
         raise ValidationError("讨论区已锁定")
 
     board.register_mover(refuse)
-    try:
-        with pytest.raises(ValidationError, match="已锁定"):
-            services.question_move(actor=chief_expert, question=q)
-    finally:
-        board.unregister_mover()
+    with pytest.raises(ValidationError, match="已锁定"):
+        services.question_move(actor=chief_expert, question=q)
     q.refresh_from_db()
     assert q.moved_at is None
 

@@ -106,16 +106,40 @@ def test_the_move_button_shows_only_when_a_board_is_connected(live_session, enro
     services.session_end(actor=chief_expert, session=live_session)
     host = _client(chief_expert)
     url = reverse("qa:session", args=[live_session.pk])
+    board.unregister_mover()
     assert 'data-testid="qa-move"' not in host.get(url).content.decode()
     assert host.post(reverse("qa:move", args=[q.pk])).status_code == 404
     board.register_mover(lambda *, question, actor: "/discussions/t/1/")
-    try:
-        assert 'data-testid="qa-move"' in host.get(url).content.decode()
-        assert 'data-testid="qa-move"' not in _client(enrolled["learner"]).get(url).content.decode()
-        assert host.post(reverse("qa:move", args=[q.pk])).status_code == 302
-        assert "到讨论区查看" in host.get(url).content.decode()
-    finally:
-        board.unregister_mover()
+    assert 'data-testid="qa-move"' in host.get(url).content.decode()
+    assert 'data-testid="qa-move"' not in _client(enrolled["learner"]).get(url).content.decode()
+    assert host.post(reverse("qa:move", args=[q.pk])).status_code == 302
+    assert "到讨论区查看" in host.get(url).content.decode()
+
+
+def test_a_moved_question_becomes_a_thread_of_the_subject_board_for_its_learners(
+    live_session, enrolled, chief_expert
+):
+    """The mover discussions connects at start: the thread is in the asker's name, says where it came from,
+    and shows what was typed in the room as text."""
+    assert board.mover() is not None
+    q = services.question_ask(
+        actor=enrolled["learner"], session=live_session, body="<b>立定跳远</b>怎么评分？"
+    )
+    services.session_end(actor=chief_expert, session=live_session)
+    host = _client(chief_expert)
+    assert host.post(reverse("qa:move", args=[q.pk])).status_code == 302
+    q.refresh_from_db()
+    assert q.moved_url.startswith("/discussions/")
+    page = _client(enrolled["learner"]).get(q.moved_url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "&lt;b&gt;立定跳远&lt;/b&gt;怎么评分？" in text and "<b>立定跳远" not in text
+    assert f"来自在线答疑「{live_session.title}」" in text
+    # Another subject's learner may not read the subject board.
+    assert _client(enrolled["sz_learner"]).get(q.moved_url).status_code == 404
+    assert host.post(reverse("qa:move", args=[q.pk])).status_code == 302  # twice: still one thread
+    q2 = type(q).objects.get(pk=q.pk)
+    assert q2.moved_url == q.moved_url
 
 
 def test_a_script_in_a_question_is_shown_as_text_in_the_transcript(live_session, enrolled, chief_expert):
