@@ -400,6 +400,7 @@ def progress_by_class(
                     got.get(k, 0)
                     for k in ("submitted", "graded", "returned", "recommended", "late", "drafts")
                 ),
+                awaiting_revision=got.get("awaiting_revision", 0),
             )
         )
     return rows
