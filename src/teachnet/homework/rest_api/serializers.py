@@ -304,3 +304,7 @@ class HomeworkAgreementSerializer(serializers.Serializer):
     compared = serializers.IntegerField()
     same = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
+
+
+class SubmissionsQuerySerializer(serializers.Serializer):
+    training_class = IdField(required=False, help_text="only this class's submissions")

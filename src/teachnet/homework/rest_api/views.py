@@ -4,7 +4,7 @@ field; a write over a change the caller has not seen is a 409 carrying what the 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -27,13 +27,6 @@ from . import serializers as s
 STALE = OpenApiResponse(
     s.HomeworkStaleSerializer, description="改动冲突：作业已被他人修改，返回对方保存的内容"
 )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
 
 
 class _Write:
@@ -141,18 +134,20 @@ class AssignmentSubmissions(_Paged):
 
     @extend_schema(
         summary="作业的提交（辅导教师：本班；专家：全部）",
-        parameters=[OpenApiParameter("training_class", int, description="one class")],
+        parameters=[s.SubmissionsQuerySerializer],
         responses=s.HomeworkSubmissionSerializer(many=True),
     )
     def get(self, request, pk):
+        query = s.SubmissionsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         part = selectors.assignment_access(actor=request.user, pk=pk)
         if not (part.tutor_classes or part.expert or part.overseer):
             raise Http404
         qs = Submission.objects.filter(assignment=part.assignment).exclude(state=Submission.State.DRAFT)
         if not (part.expert or part.overseer):
             qs = qs.filter(training_class__in=[c.pk for c in part.tutor_classes])
-        if "training_class" in request.query_params:
-            qs = qs.filter(training_class_id=_int(request.query_params["training_class"]))
+        if "training_class" in query.validated_data:
+            qs = qs.filter(training_class_id=query.validated_data["training_class"])
         return self.paged(
             qs.select_related("learner").order_by("training_class_id", "learner__real_name", "pk"),
             s.HomeworkSubmissionSerializer,

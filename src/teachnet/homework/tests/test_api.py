@@ -147,9 +147,10 @@ def test_another_classs_tutor_and_learners_cannot_grade(a, w, learner, sz_learne
 def test_anonymous_and_malformed_ids(a):
     assert api().get(f"{API}/assignments/").status_code in (401, 403)
     assert api(a.created_by).get(f"{API}/assignments/99999/").status_code == 404
-    assert (
-        api(a.created_by).get(f"{API}/assignments/{a.pk}/submissions/?training_class=abc").status_code == 404
-    )
+    # A class filter that is not an id, or is out of an id's range, breaks the schema: 400, naming it.
+    for bad in ("abc", "-353550911746007401234432", "0"):
+        r = api(a.created_by).get(f"{API}/assignments/{a.pk}/submissions/?training_class={bad}")
+        assert r.status_code == 400 and "training_class" in r.json()
     assert (
         api(a.created_by).get(f"{API}/recheck-progress/00000000-0000-0000-0000-000000000000/").status_code
         == 404
