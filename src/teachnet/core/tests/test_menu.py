@@ -69,3 +69,23 @@ def test_a_lost_generation_starts_again_from_the_clock(client, tutor):
     cache.delete(freshness.KEY)
     freshness.bump()  # incr of a missing key: set again, not an error
     assert freshness.generation() > before
+
+
+def test_each_entry_appears_once_and_the_links_follow_the_language(client, project_office, learner, project):
+    """The links are rendered once per combination of entries and language (teachnet_nav): a learner's and an
+    office's menus differ, each entry is there once, and English pages get English links."""
+    import re
+
+    client.force_login(project_office)
+    page = _home(client)[0]
+    testids = re.findall(r'data-testid="(nav-[a-z-]+)"', page)
+    assert "nav-training" in testids and len(testids) == len(set(testids))
+    assert "nav-learn" not in testids
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = _home(client)[0]
+    nav = english.split('class="mainnav">')[1].split("</nav>")[0]
+    assert ">Training project<" in nav and "培训项目" not in nav
+    client.force_login(learner)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    mine = re.findall(r'data-testid="(nav-[a-z-]+)"', _home(client)[0])
+    assert "nav-training" not in mine and len(mine) == len(set(mine))
